@@ -1,0 +1,1 @@
+"""Set-based, idempotent sync of reference data and mappings into the database."""

@@ -1,0 +1,126 @@
+"""Load the seeds directory: reference data and every mapped article, in one transaction.
+
+Extract and verify happen before the database is touched, so a bad file writes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from app.db import acquire_load_lock, upgrade_schema
+from app.load import tables
+from app.load.runs import fail_run, finish_run, start_run
+from app.load.sync import SyncResult, sync_all
+from app.mapping.errors import MappingError
+from app.mapping.periods import parse_period
+from app.mapping.reference import Reference, read_reference
+from app.mapping.verify import VerifiedReport, verify_file
+
+ARTICLES_DIR = "articles"
+
+
+class SeedsError(ValueError):
+    """Problems in one or more seed files; `errors` holds one MappingError per file."""
+
+    def __init__(self, errors: list[MappingError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class LoadLocked(RuntimeError):
+    """Another loader holds the lock and we were asked not to wait."""
+
+
+@dataclass
+class LoadReport:
+    run_id: int
+    result: SyncResult
+    reports: int
+    seconds: float
+
+
+def collect(seeds_dir: Path) -> tuple[Reference, list[VerifiedReport]]:
+    """Read and verify everything under `seeds_dir`; raise SeedsError listing every bad file."""
+    errors: list[MappingError] = []
+    try:
+        ref = read_reference(seeds_dir)
+    except MappingError as exc:
+        raise SeedsError([exc]) from None
+    articles = seeds_dir / ARTICLES_DIR
+    if not articles.is_dir():
+        raise SeedsError([MappingError(articles, ["no such directory"])])
+    verified: list[VerifiedReport] = []
+    for text_path in sorted(articles.glob("*.txt")):
+        if not text_path.with_suffix(".yaml").exists():
+            errors.append(MappingError(text_path, [f"has no mapping file {text_path.stem}.yaml beside it"]))
+    slugs: dict[str, Path] = {}
+    for path in sorted(articles.glob("*.yaml")):
+        try:
+            report = verify_file(path, ref)
+        except MappingError as exc:
+            errors.append(exc)
+            continue
+        slug = report.report["slug"]
+        if slug in slugs:
+            errors.append(MappingError(path, [f"report.slug {slug!r} is already used by {slugs[slug].name}"]))
+        slugs[slug] = path
+        verified.append(report)
+    if errors:
+        raise SeedsError(errors)
+    return ref, verified
+
+
+def plan(ref: Reference, reports: list[VerifiedReport]) -> list[tuple]:
+    """Rows for every table, in the order of tables.ALL."""
+    regions = [
+        {"code": r.code, "name": r.name, "name_folded": r.name_folded, "unit_type": r.unit_type,
+         "level": r.level, "parent_code": r.parent_code, "valid_from": r.valid_from, "valid_to": r.valid_to}
+        for r in ref.regions
+    ]  # fmt: skip
+    indicators = [i.model_dump() for i in ref.indicators.values()]
+    programs = []
+    for p in ref.programs.values():
+        span = parse_period(p.period) if p.period else None
+        programs.append(
+            {"code": p.code, "name_vi": p.name_vi, "name_en": p.name_en, "kind": p.kind,
+             "parent_code": p.parent, "period_start": span.start if span else None,
+             "period_end": span.end if span else None}
+        )  # fmt: skip
+    rows = {
+        "regions": regions,
+        "indicators": indicators,
+        "programs": programs,
+        "reports": [r.report for r in reports],
+        "people": [p for r in reports for p in r.people],
+        "observations": [o for r in reports for o in r.observations],
+        "funding": [f for r in reports for f in r.funding],
+        "positions": [p for r in reports for p in r.positions],
+        "statements": [s for r in reports for s in r.statements],
+    }
+    return [(spec, rows[spec.table]) for spec in tables.ALL]
+
+
+def load_seeds(engine: Engine, seeds_dir: Path, *, wait: bool = True,
+               collected: tuple[Reference, list[VerifiedReport]] | None = None) -> LoadReport:  # fmt: skip
+    """Migrate, then make the database hold exactly what `seeds_dir` says. Idempotent.
+
+    `collected` is what collect(seeds_dir) returned, when the caller verified it already.
+    """
+    began = time.perf_counter()
+    ref, reports = collected or collect(seeds_dir)
+    upgrade_schema(engine)
+    run_id = start_run(engine)
+    try:
+        with engine.begin() as conn:
+            if not acquire_load_lock(conn, wait=wait):
+                raise LoadLocked("another load-seeds is running on this database; try again when it ends")
+            result = sync_all(conn, plan(ref, reports), run_id)
+            finish_run(conn, run_id, {t: vars(c) for t, c in result.counts.items()})
+    except BaseException as exc:
+        fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
+        raise
+    return LoadReport(run_id, result, len(reports), time.perf_counter() - began)

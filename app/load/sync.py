@@ -1,0 +1,129 @@
+"""Set-based sync of one table: COPY rows into a temp stage, delete what left, upsert the rest.
+
+Each table declares its natural key (as stage columns and as an expression over the target
+row) and its write disposition is "merge to the staged state": rows not staged are deleted,
+changed rows are updated, identical rows are not touched (their load_run_id stays).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection
+
+
+@dataclass(frozen=True)
+class TableSync:
+    """How one table is synced from its stage.
+
+    `select_sql` reads the stage aliased `s` and yields `columns` in order (foreign keys
+    resolved by joins); `conflict` names the unique key the upsert targets; `key` pairs each
+    target-side key expression (over alias `t`) with the stage column that holds it.
+    """
+
+    table: str
+    stage_columns: Sequence[tuple[str, str]]
+    columns: Sequence[str]
+    select_sql: str
+    conflict: Sequence[str]
+    key: Sequence[tuple[str, str]]
+    # Statements run after the upsert (e.g. self-references), each returning one boolean per
+    # row it touched: true where that row counts as updated rather than just inserted.
+    after_upsert: Sequence[str] = ()
+
+    @property
+    def stage(self) -> str:
+        return f"stage_{self.table}"
+
+
+@dataclass
+class Counts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inserted or self.updated or self.deleted)
+
+
+@dataclass
+class SyncResult:
+    counts: dict[str, Counts] = field(default_factory=dict)
+
+    def of(self, table: str) -> Counts:
+        return self.counts.setdefault(table, Counts())
+
+    @property
+    def changed(self) -> bool:
+        return any(c.changed for c in self.counts.values())
+
+
+def stage(conn: Connection, spec: TableSync, rows: Iterable[dict]) -> int:
+    """Create the temp stage of `spec` and COPY `rows` into it; return the row count."""
+    cols = ", ".join(f'"{name}" {sqltype}' for name, sqltype in spec.stage_columns)
+    names = [name for name, _ in spec.stage_columns]
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE {spec.stage} ({cols}) ON COMMIT DROP")
+        count = 0
+        with cur.copy(f"COPY {spec.stage} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[n] for n in names])
+                count += 1
+        cur.execute(f"ANALYZE {spec.stage}")
+    return count
+
+
+def prune(conn: Connection, spec: TableSync) -> int:
+    """Delete target rows whose natural key is not in the stage."""
+    match = " AND ".join(f"({expr}) IS NOT DISTINCT FROM s.{col}" for expr, col in spec.key)
+    sql = f"DELETE FROM {spec.table} t WHERE NOT EXISTS (SELECT 1 FROM {spec.stage} s WHERE {match})"
+    with conn.connection.driver_connection.cursor() as cur:
+        cur.execute(sql)
+        return cur.rowcount
+
+
+def upsert(conn: Connection, spec: TableSync, run_id: int) -> tuple[int, int]:
+    """One INSERT ... ON CONFLICT for the whole stage; return (inserted, updated)."""
+    cols = list(spec.columns)
+    data = [c for c in cols if c not in spec.conflict]
+    target = ", ".join(cols + ["load_run_id"])
+    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in data + ["load_run_id"])
+    differs = f"({', '.join('t.' + c for c in data)}) IS DISTINCT FROM ({', '.join('EXCLUDED.' + c for c in data)})"
+    sql = f"""
+        WITH written AS (
+            INSERT INTO {spec.table} AS t ({target})
+            SELECT src.*, %(run)s FROM ({spec.select_sql}) AS src
+            ON CONFLICT ({", ".join(spec.conflict)}) DO UPDATE SET {sets}
+            WHERE {differs}
+            RETURNING (xmax = 0) AS inserted
+        )
+        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
+    """
+    with conn.connection.driver_connection.cursor() as cur:
+        cur.execute(sql, {"run": run_id})
+        inserted, updated = cur.fetchone()
+        for statement in spec.after_upsert:
+            cur.execute(statement, {"run": run_id})
+            updated += sum(1 for (counts_as_update,) in cur.fetchall() if counts_as_update)
+    return inserted, updated
+
+
+def sync_all(conn: Connection, plan: Sequence[tuple[TableSync, Iterable[dict]]], run_id: int) -> SyncResult:
+    """Stage every table, prune in reverse dependency order, then upsert in dependency order.
+
+    `plan` lists tables parents first. Pruning children first keeps foreign keys valid; upserting
+    parents first lets children resolve their keys by joins.
+    """
+    result = SyncResult({spec.table: Counts() for spec, _ in plan})
+    staged = {spec.table: stage(conn, spec, rows) for spec, rows in plan}
+    for spec, _ in reversed(plan):
+        result.of(spec.table).deleted = prune(conn, spec)
+    for spec, _ in plan:
+        counts = result.of(spec.table)
+        counts.inserted, counts.updated = upsert(conn, spec, run_id)
+        counts.unchanged = max(staged[spec.table] - counts.inserted - counts.updated, 0)
+    return result

@@ -1,0 +1,193 @@
+"""The natural key, stage and upsert of every loaded table, parents first."""
+
+from __future__ import annotations
+
+from app.load.sync import TableSync
+
+_REPORT_OF_T = "(SELECT slug FROM reports r WHERE r.id = t.report_id)"
+# A region code is read as the unit valid on the report's reference date (codes were reused).
+_REGION_AT = """LEFT JOIN regions {alias} ON {alias}.code = s.{col}
+    AND (s.regions_valid_on >= {alias}.valid_from OR {alias}.valid_from IS NULL)
+    AND (s.regions_valid_on <= {alias}.valid_to OR {alias}.valid_to IS NULL)"""
+
+
+def _parent_fixup(table: str, key: str, extra_match: str = "") -> str:
+    """Set parent_id from the stage's parent code once every row of `table` exists.
+
+    Touches only rows whose parent changed and marks them as written by this run; returns
+    one boolean per row, true where the row existed before this run (an update to count).
+    """
+    return f"""
+        UPDATE {table} t SET parent_id = np.parent_id, load_run_id = %(run)s
+        FROM (
+            SELECT c.id, p.id AS parent_id, c.load_run_id AS previous_run
+            FROM stage_{table} s
+            JOIN {table} c ON c.{key} = s.{key} {extra_match.format(c="c")}
+            LEFT JOIN {table} p ON p.{key} = s.parent_code {extra_match.format(c="p")}
+        ) np
+        WHERE t.id = np.id AND t.parent_id IS DISTINCT FROM np.parent_id
+        RETURNING np.previous_run <> %(run)s
+    """
+
+
+REGIONS = TableSync(
+    table="regions",
+    stage_columns=[
+        ("code", "text"), ("name", "text"), ("name_folded", "text"), ("unit_type", "text"),
+        ("level", "text"), ("parent_code", "text"), ("valid_from", "date"), ("valid_to", "date"),
+    ],  # fmt: skip
+    columns=["code", "valid_from", "name", "name_folded", "unit_type", "level", "valid_to"],
+    select_sql="SELECT code, valid_from, name, name_folded, unit_type, level, valid_to FROM stage_regions s",
+    conflict=["code", "valid_from"],
+    key=[("t.code", "code"), ("t.valid_from", "valid_from")],
+    # A parent belongs to the same era as its child.
+    after_upsert=[
+        _parent_fixup("regions", "code", "AND {c}.valid_from IS NOT DISTINCT FROM s.valid_from")
+    ],
+)
+
+INDICATORS = TableSync(
+    table="indicators",
+    stage_columns=[
+        ("code", "text"), ("name_vi", "text"), ("name_en", "text"), ("unit", "text"),
+        ("measure", "text"), ("description", "text"),
+    ],  # fmt: skip
+    columns=["code", "name_vi", "name_en", "unit", "measure", "description"],
+    select_sql="SELECT code, name_vi, name_en, unit, measure, description FROM stage_indicators s",
+    conflict=["code"],
+    key=[("t.code", "code")],
+)
+
+PROGRAMS = TableSync(
+    table="programs",
+    stage_columns=[
+        ("code", "text"), ("name_vi", "text"), ("name_en", "text"), ("kind", "text"),
+        ("parent_code", "text"), ("period_start", "date"), ("period_end", "date"),
+    ],  # fmt: skip
+    columns=["code", "name_vi", "name_en", "kind", "period_start", "period_end"],
+    select_sql="SELECT code, name_vi, name_en, kind, period_start, period_end FROM stage_programs s",
+    conflict=["code"],
+    key=[("t.code", "code")],
+    after_upsert=[_parent_fixup("programs", "code")],
+)
+
+_REPORT_COLUMNS = [
+    "slug", "source_file", "text", "sha256", "title", "publisher", "author",
+    "published_as_printed", "published_on", "url", "body_start", "body_end",
+    "regions_valid_on", "mapping_sha256",
+]  # fmt: skip
+REPORTS = TableSync(
+    table="reports",
+    stage_columns=[
+        (c, "date" if c in ("published_on", "regions_valid_on") else "integer" if c.startswith("body_") else "text")
+        for c in _REPORT_COLUMNS
+    ],
+    columns=_REPORT_COLUMNS,
+    select_sql=f"SELECT {', '.join(_REPORT_COLUMNS)} FROM stage_reports s",
+    conflict=["slug"],
+    key=[("t.slug", "slug")],
+)
+
+PEOPLE = TableSync(
+    table="people",
+    stage_columns=[("key", "text"), ("full_name", "text"), ("name_folded", "text")],
+    columns=["key", "full_name", "name_folded"],
+    select_sql="SELECT DISTINCT ON (key) key, full_name, name_folded FROM stage_people s ORDER BY key",
+    conflict=["key"],
+    key=[("t.key", "key")],
+)
+
+_SPAN = [("char_start", "integer"), ("char_end", "integer"), ("evidence_text", "text")]
+_FACT_BASE = [("report_slug", "text"), ("fact_key", "text"), ("regions_valid_on", "date")]
+_FACT_KEY = [(_REPORT_OF_T, "report_slug"), ("t.fact_key", "fact_key")]
+_WHERE_COMMON = [
+    ("region_code", "text"), ("program_code", "text"), ("period_start", "date"), ("period_end", "date"),
+]  # fmt: skip
+
+OBSERVATIONS = TableSync(
+    table="observations",
+    stage_columns=_FACT_BASE + _WHERE_COMMON + _SPAN + [
+        ("indicator_code", "text"), ("value", "numeric"), ("value_high", "numeric"),
+        ("qualifier", "text"), ("status", "text"),
+        ("baseline_period_start", "date"), ("baseline_period_end", "date"),
+    ],  # fmt: skip
+    columns=[
+        "report_id", "fact_key", "indicator_id", "unit", "measure", "region_id", "program_id",
+        "period_start", "period_end", "baseline_period_start", "baseline_period_end", "value",
+        "value_high", "qualifier", "status", "char_start", "char_end", "evidence_text",
+    ],  # fmt: skip
+    select_sql=f"""
+        SELECT r.id, s.fact_key, i.id, i.unit, i.measure, g.id, p.id, s.period_start, s.period_end,
+               s.baseline_period_start, s.baseline_period_end, s.value, s.value_high, s.qualifier,
+               s.status, s.char_start, s.char_end, s.evidence_text
+        FROM stage_observations s
+        JOIN reports r ON r.slug = s.report_slug
+        LEFT JOIN indicators i ON i.code = s.indicator_code
+        {_REGION_AT.format(alias="g", col="region_code")}
+        LEFT JOIN programs p ON p.code = s.program_code
+    """,
+    conflict=["report_id", "fact_key"],
+    key=_FACT_KEY,
+)
+
+FUNDING = TableSync(
+    table="funding",
+    stage_columns=_FACT_BASE + _WHERE_COMMON + _SPAN + [
+        ("amount_vnd", "numeric"), ("amount_high_vnd", "numeric"), ("qualifier", "text"),
+        ("status", "text"), ("funding_source", "text"), ("purpose", "text"),
+    ],  # fmt: skip
+    columns=[
+        "report_id", "fact_key", "program_id", "region_id", "period_start", "period_end",
+        "amount_vnd", "amount_high_vnd", "qualifier", "status", "funding_source", "purpose",
+        "char_start", "char_end", "evidence_text",
+    ],  # fmt: skip
+    select_sql=f"""
+        SELECT r.id, s.fact_key, p.id, g.id, s.period_start, s.period_end, s.amount_vnd,
+               s.amount_high_vnd, s.qualifier, s.status, s.funding_source, s.purpose,
+               s.char_start, s.char_end, s.evidence_text
+        FROM stage_funding s
+        JOIN reports r ON r.slug = s.report_slug
+        {_REGION_AT.format(alias="g", col="region_code")}
+        LEFT JOIN programs p ON p.code = s.program_code
+    """,
+    conflict=["report_id", "fact_key"],
+    key=_FACT_KEY,
+)
+
+POSITIONS = TableSync(
+    table="positions",
+    stage_columns=[
+        ("report_slug", "text"), ("person_key", "text"), ("title", "text"),
+        ("organization", "text"), ("region_code", "text"), ("regions_valid_on", "date"),
+    ],  # fmt: skip
+    columns=["report_id", "person_id", "title", "organization", "region_id"],
+    select_sql=f"""
+        SELECT r.id, pe.id, s.title, s.organization, g.id
+        FROM stage_positions s
+        JOIN reports r ON r.slug = s.report_slug
+        JOIN people pe ON pe.key = s.person_key
+        {_REGION_AT.format(alias="g", col="region_code")}
+    """,
+    conflict=["report_id", "person_id"],
+    key=[(_REPORT_OF_T, "report_slug"), ("(SELECT key FROM people p WHERE p.id = t.person_id)", "person_key")],
+)
+
+STATEMENTS = TableSync(
+    table="statements",
+    stage_columns=_FACT_BASE + _SPAN + [
+        ("person_key", "text"), ("kind", "text"), ("region_code", "text"),
+    ],  # fmt: skip
+    columns=["report_id", "fact_key", "person_id", "region_id", "kind", "char_start", "char_end", "evidence_text"],
+    select_sql=f"""
+        SELECT r.id, s.fact_key, pe.id, g.id, s.kind, s.char_start, s.char_end, s.evidence_text
+        FROM stage_statements s
+        JOIN reports r ON r.slug = s.report_slug
+        JOIN people pe ON pe.key = s.person_key
+        {_REGION_AT.format(alias="g", col="region_code")}
+    """,
+    conflict=["report_id", "fact_key"],
+    key=_FACT_KEY,
+)
+
+# Parents before children: the order of upserts; pruning runs in reverse.
+ALL = (REGIONS, INDICATORS, PROGRAMS, REPORTS, PEOPLE, OBSERVATIONS, FUNDING, POSITIONS, STATEMENTS)

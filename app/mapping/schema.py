@@ -1,0 +1,171 @@
+"""The mapping file: one YAML file beside each article, describing its metadata and every fact.
+
+A fact names the exact words it comes from (`quote`, optionally inside a longer unique
+`within`); the loader finds them in the article body and checks the value against them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from app.mapping.errors import MappingError, pydantic_problems
+from app.mapping.periods import Period, parse_period
+
+Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+RegionCode = Annotated[str, Field(pattern=r"^[0-9]{2}([0-9]|[0-9]{3})?$")]
+Qualifier = Literal["more_than", "nearly", "about", "at_least", "at_most", "less_than"]
+Status = Literal["actual", "preliminary", "expected", "target"]
+FundingStatus = Literal["allocated", "disbursed", "mobilised", "lent", "planned"]
+FundingSource = Literal[
+    "central_budget",
+    "local_budget",
+    "state_budget",
+    "national_target_program",
+    "social_mobilisation",
+    "policy_bank_credit",
+    "commercial_banks",
+    "unspecified",
+]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PeriodSpec(Strict):
+    @staticmethod
+    def check(value: str | None) -> str | None:
+        if value is not None:
+            parse_period(value)
+        return value
+
+
+class Body(Strict):
+    """The article body: from the first character of `starts_with` to the last of `ends_with`."""
+
+    starts_with: NonEmpty
+    ends_with: NonEmpty
+
+
+class ReportMeta(Strict):
+    slug: Key
+    title: NonEmpty
+    publisher: NonEmpty | None = None
+    author: NonEmpty | None = None
+    published: NonEmpty | None = Field(None, description="Publication date and time as printed.")
+    url: NonEmpty | None = None
+    regions_valid_on: dt.date | None = Field(
+        None, description="Date at which region codes are read; defaults to the publication date."
+    )
+    body: Body
+
+
+class Defaults(Strict):
+    region: RegionCode | None = None
+    period: str | None = None
+    status: Status | None = None
+    program: Key | None = None
+
+    _period = field_validator("period")(PeriodSpec.check)
+
+
+class Located(Strict):
+    """Anything that points at words of the article."""
+
+    key: Key
+    quote: NonEmpty
+    within: NonEmpty | None = Field(None, description="A longer unique passage containing `quote`.")
+
+    @model_validator(mode="after")
+    def _quote_inside_within(self):
+        if self.within is not None and self.quote not in self.within:
+            raise ValueError("`quote` must be part of `within`")
+        return self
+
+
+class Figure(Located):
+    indicator: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    value: Decimal
+    value_high: Decimal | None = None
+    qualifier: Qualifier | None = None
+    status: Status | None = None
+    region: RegionCode | None = None
+    period: str | None = None
+    baseline: str | None = Field(None, description="Period a change is measured against.")
+    program: Key | None = None
+
+    _periods = field_validator("period", "baseline")(PeriodSpec.check)
+
+
+class FundingItem(Located):
+    amount_vnd: Decimal = Field(ge=0)
+    amount_high_vnd: Decimal | None = None
+    qualifier: Qualifier | None = None
+    status: FundingStatus
+    source: FundingSource
+    purpose: NonEmpty | None = Field(None, description="What the money pays for, words of the article.")
+    region: RegionCode | None = None
+    period: str | None = None
+    program: Key | None = None
+
+    _period = field_validator("period")(PeriodSpec.check)
+
+
+class PersonItem(Strict):
+    key: Key
+    name: NonEmpty
+    title: NonEmpty
+    organization: NonEmpty | None = None
+    region: RegionCode | None = None
+
+
+class StatementItem(Located):
+    person: Key
+    kind: Literal["direct_quote", "paraphrase"]
+    region: RegionCode | None = None
+
+
+class Mapping(Strict):
+    report: ReportMeta
+    defaults: Defaults = Defaults()
+    figures: list[Figure] = []
+    funding: list[FundingItem] = []
+    people: list[PersonItem] = []
+    statements: list[StatementItem] = []
+
+    @model_validator(mode="after")
+    def _keys_unique(self):
+        seen: set[str] = set()
+        for item in [*self.figures, *self.funding, *self.statements]:
+            if item.key in seen:
+                raise ValueError(f"fact key {item.key!r} is used twice")
+            seen.add(item.key)
+        return self
+
+
+def read_mapping(path: Path) -> Mapping:
+    """Parse and validate one mapping file; every problem names `path`."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise MappingError(path, [f"not valid YAML: {exc}"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MappingError(path, [f"cannot read: {exc}"]) from None
+    if not isinstance(raw, dict):
+        raise MappingError(path, ["expected a mapping with a `report:` section at the top level"])
+    try:
+        return Mapping.model_validate(raw)
+    except ValidationError as exc:
+        raise MappingError(path, pydantic_problems(exc)) from None
+
+
+def resolve_period(spec: str | None, default: str | None) -> Period | None:
+    chosen = spec if spec is not None else default
+    return parse_period(chosen) if chosen is not None else None

@@ -1,0 +1,320 @@
+"""The internal schema. Analysts read the `analytics` views (see migrations), not these tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.vocab import (
+    COUNT_UNITS,
+    FUNDING_SOURCES,
+    FUNDING_STATUSES,
+    MEASURES,
+    PROGRAM_KINDS,
+    QUALIFIERS,
+    REGION_LEVELS,
+    RUN_STATUSES,
+    STATEMENT_KINDS,
+    STATUSES,
+    SUCCESSION_COVERAGE,
+    UNITS,
+    sql_in,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _id() -> Mapped[int]:
+    return mapped_column(BigInteger, Identity(), primary_key=True)
+
+
+def _run_fk() -> Mapped[int]:
+    return mapped_column(BigInteger, ForeignKey("load_runs.id"), index=True)
+
+
+def _span_checks(text_column: str) -> tuple[CheckConstraint, ...]:
+    """A row's evidence is exactly `char_end - char_start` code points starting at `char_start`."""
+    return (
+        CheckConstraint("char_start >= 0 AND char_start < char_end", name="span_order"),
+        CheckConstraint(f"char_length({text_column}) = char_end - char_start", name="span_length"),
+    )
+
+
+class LoadRun(Base):
+    """One execution of a loader: rows carry the id of the run that last wrote them."""
+
+    __tablename__ = "load_runs"
+    id: Mapped[int] = _id()
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(Text)
+    code_version: Mapped[str] = mapped_column(Text)
+    counts: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+    message: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (CheckConstraint(f"status IN {sql_in(RUN_STATUSES)}", name="status"),)
+
+
+class Region(Base):
+    """An administrative unit. Codes are reused across the 2025 reform: identity is code + validity."""
+
+    __tablename__ = "regions"
+    id: Mapped[int] = _id()
+    code: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    name_folded: Mapped[str] = mapped_column(Text, index=True)
+    unit_type: Mapped[str] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(Text)
+    parent_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("regions.id"), index=True)
+    # NULL valid_from: valid since before the gazetteer's records begin (pre-reform units).
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    load_run_id: Mapped[int] = _run_fk()
+    __table_args__ = (
+        UniqueConstraint("code", "valid_from", postgresql_nulls_not_distinct=True),
+        CheckConstraint(f"level IN {sql_in(REGION_LEVELS)}", name="level"),
+        CheckConstraint("code ~ '^[0-9]{2}([0-9]|[0-9]{3})?$'", name="code_format"),
+        CheckConstraint("valid_from <= valid_to", name="validity"),
+    )
+
+
+class RegionSuccession(Base):
+    """Pre-reform unit -> unit(s) covering it after the reform, whole or partial."""
+
+    __tablename__ = "region_successions"
+    predecessor_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("regions.id"), primary_key=True)
+    successor_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("regions.id"), primary_key=True, index=True
+    )
+    coverage: Mapped[str] = mapped_column(Text)
+    load_run_id: Mapped[int] = _run_fk()
+    __table_args__ = (CheckConstraint(f"coverage IN {sql_in(SUCCESSION_COVERAGE)}", name="coverage"),)
+
+
+class Report(Base):
+    """A source article: the page text exactly as received, and where the article body lies in it."""
+
+    __tablename__ = "reports"
+    id: Mapped[int] = _id()
+    slug: Mapped[str] = mapped_column(Text, unique=True)
+    source_file: Mapped[str] = mapped_column(Text, unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    publisher: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    published_as_printed: Mapped[str | None] = mapped_column(Text)
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    url: Mapped[str | None] = mapped_column(Text)
+    body_start: Mapped[int] = mapped_column(Integer)
+    body_end: Mapped[int] = mapped_column(Integer)
+    regions_valid_on: Mapped[dt.date] = mapped_column(Date)
+    mapping_sha256: Mapped[str] = mapped_column(Text)
+    load_run_id: Mapped[int] = _run_fk()
+    __table_args__ = (
+        CheckConstraint("slug ~ '^[a-z0-9][a-z0-9-]*$'", name="slug_format"),
+        CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name="sha256_format"),
+        CheckConstraint(
+            "body_start >= 0 AND body_start < body_end AND body_end <= char_length(text)",
+            name="body_range",
+        ),
+    )
+
+
+class Indicator(Base):
+    __tablename__ = "indicators"
+    id: Mapped[int] = _id()
+    code: Mapped[str] = mapped_column(Text, unique=True)
+    name_vi: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(Text)
+    measure: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    load_run_id: Mapped[int] = _run_fk()
+    __table_args__ = (
+        # Target of the composite FK that copies unit and measure onto each observation.
+        UniqueConstraint("id", "unit", "measure"),
+        CheckConstraint(f"unit IN {sql_in(UNITS)}", name="unit"),
+        CheckConstraint(f"measure IN {sql_in(MEASURES)}", name="measure"),
+        CheckConstraint("code ~ '^[a-z][a-z0-9_]*$'", name="code_format"),
+    )
+
+
+class Program(Base):
+    """National target programs, their projects and sub-projects, funds, credit lines, movements."""
+
+    __tablename__ = "programs"
+    id: Mapped[int] = _id()
+    code: Mapped[str] = mapped_column(Text, unique=True)
+    name_vi: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    parent_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("programs.id"), index=True)
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    load_run_id: Mapped[int] = _run_fk()
+    __table_args__ = (
+        CheckConstraint(f"kind IN {sql_in(PROGRAM_KINDS)}", name="kind"),
+        CheckConstraint("code ~ '^[a-z][a-z0-9-]*$'", name="code_format"),
+        CheckConstraint("period_start IS NULL OR period_start <= period_end", name="period_order"),
+    )
+
+
+class Observation(Base):
+    """One figure of an indicator, for a region and period, with the exact words it came from."""
+
+    __tablename__ = "observations"
+    id: Mapped[int] = _id()
+    report_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("reports.id"))
+    fact_key: Mapped[str] = mapped_column(Text)
+    indicator_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    unit: Mapped[str] = mapped_column(Text)
+    measure: Mapped[str] = mapped_column(Text)
+    region_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("regions.id"), index=True)
+    program_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("programs.id"), index=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    baseline_period_start: Mapped[dt.date | None] = mapped_column(Date)
+    baseline_period_end: Mapped[dt.date | None] = mapped_column(Date)
+    value: Mapped[Decimal] = mapped_column(Numeric)
+    value_high: Mapped[Decimal | None] = mapped_column(Numeric)
+    qualifier: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)
+    char_start: Mapped[int] = mapped_column(Integer)
+    char_end: Mapped[int] = mapped_column(Integer)
+    evidence_text: Mapped[str] = mapped_column(Text)
+    load_run_id: Mapped[int] = _run_fk()
+    __table_args__ = (
+        UniqueConstraint("report_id", "fact_key"),
+        ForeignKeyConstraint(
+            ["indicator_id", "unit", "measure"],
+            ["indicators.id", "indicators.unit", "indicators.measure"],
+            onupdate="CASCADE",
+        ),
+        Index("ix_observations_indicator_region_period", "indicator_id", "region_id", "period_start"),
+        CheckConstraint(f"qualifier IN {sql_in(QUALIFIERS)}", name="qualifier"),
+        CheckConstraint(f"status IN {sql_in(STATUSES)}", name="status"),
+        CheckConstraint("period_start <= period_end", name="period_order"),
+        CheckConstraint("value_high IS NULL OR value_high > value", name="range_order"),
+        CheckConstraint(
+            "(baseline_period_start IS NULL) = (baseline_period_end IS NULL)"
+            " AND (baseline_period_start IS NULL OR baseline_period_start <= baseline_period_end)",
+            name="baseline_period",
+        ),
+        CheckConstraint(
+            "measure <> 'level' OR unit <> 'percent'"
+            " OR (value BETWEEN 0 AND 100 AND coalesce(value_high, 0) BETWEEN 0 AND 100)",
+            name="rate_range",
+        ),
+        CheckConstraint(
+            f"measure <> 'level' OR unit NOT IN {sql_in(COUNT_UNITS)} OR value >= 0",
+            name="count_not_negative",
+        ),
+        *_span_checks("evidence_text"),
+    )
+
+
+class Funding(Base):
+    """A money figure: allocated, disbursed, mobilised, lent or planned, in VND."""
+
+    __tablename__ = "funding"
+    id: Mapped[int] = _id()
+    report_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("reports.id"))
+    fact_key: Mapped[str] = mapped_column(Text)
+    program_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("programs.id"), index=True)
+    region_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("regions.id"), index=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    amount_vnd: Mapped[Decimal] = mapped_column(Numeric)
+    amount_high_vnd: Mapped[Decimal | None] = mapped_column(Numeric)
+    qualifier: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)
+    funding_source: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    char_start: Mapped[int] = mapped_column(Integer)
+    char_end: Mapped[int] = mapped_column(Integer)
+    evidence_text: Mapped[str] = mapped_column(Text)
+    load_run_id: Mapped[int] = _run_fk()
+    __table_args__ = (
+        UniqueConstraint("report_id", "fact_key"),
+        CheckConstraint("amount_vnd >= 0", name="amount_not_negative"),
+        CheckConstraint("amount_high_vnd IS NULL OR amount_high_vnd > amount_vnd", name="range_order"),
+        CheckConstraint(f"qualifier IN {sql_in(QUALIFIERS)}", name="qualifier"),
+        CheckConstraint(f"status IN {sql_in(FUNDING_STATUSES)}", name="status"),
+        CheckConstraint(f"funding_source IN {sql_in(FUNDING_SOURCES)}", name="funding_source"),
+        CheckConstraint("period_start <= period_end", name="period_order"),
+        *_span_checks("evidence_text"),
+    )
+
+
+class Person(Base):
+    __tablename__ = "people"
+    id: Mapped[int] = _id()
+    key: Mapped[str] = mapped_column(Text, unique=True)
+    full_name: Mapped[str] = mapped_column(Text)
+    name_folded: Mapped[str] = mapped_column(Text, index=True)
+    load_run_id: Mapped[int] = _run_fk()
+    __table_args__ = (CheckConstraint("key ~ '^[a-z0-9][a-z0-9-]*$'", name="key_format"),)
+
+
+class Position(Base):
+    """What a person was, as the report describes them."""
+
+    __tablename__ = "positions"
+    id: Mapped[int] = _id()
+    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("people.id"), index=True)
+    report_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("reports.id"))
+    title: Mapped[str] = mapped_column(Text)
+    organization: Mapped[str | None] = mapped_column(Text)
+    region_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("regions.id"), index=True)
+    load_run_id: Mapped[int] = _run_fk()
+    __table_args__ = (UniqueConstraint("report_id", "person_id"),)
+
+
+class Statement(Base):
+    """A direct quote or a paraphrase, as an exact span of the report."""
+
+    __tablename__ = "statements"
+    id: Mapped[int] = _id()
+    report_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("reports.id"))
+    fact_key: Mapped[str] = mapped_column(Text)
+    person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("people.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("regions.id"), index=True)
+    kind: Mapped[str] = mapped_column(Text)
+    char_start: Mapped[int] = mapped_column(Integer)
+    char_end: Mapped[int] = mapped_column(Integer)
+    evidence_text: Mapped[str] = mapped_column(Text)
+    load_run_id: Mapped[int] = _run_fk()
+    __table_args__ = (
+        UniqueConstraint("report_id", "fact_key"),
+        CheckConstraint(f"kind IN {sql_in(STATEMENT_KINDS)}", name="kind"),
+        *_span_checks("evidence_text"),
+    )

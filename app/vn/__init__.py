@@ -1,0 +1,1 @@
+"""Vietnamese text toolkit: pure functions, no database."""

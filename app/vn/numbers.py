@@ -1,0 +1,122 @@
+"""Vietnamese numbers and quantities: "18.067" is 18067, "21,95%" is 21.95, "272 tỷ đồng" is 2.72e11.
+
+Vietnamese writes "." between thousands and "," before decimals. Every quantity keeps the
+exact span it was read from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+QUALIFIER_WORDS = {
+    "hơn": "more_than",
+    "trên": "more_than",
+    "gần": "nearly",
+    "khoảng": "about",
+    "ít nhất": "at_least",
+    "tối thiểu": "at_least",
+    "tối đa": "at_most",
+    "dưới": "less_than",
+}
+MAGNITUDES = {"nghìn": Decimal(10**3), "ngàn": Decimal(10**3), "triệu": Decimal(10**6), "tỷ": Decimal(10**9)}
+# Unit nouns after a number, longest first so "lao động" wins over shorter words.
+UNIT_NOUNS = (
+    "lao động",
+    "dự án",
+    "công trình",
+    "mô hình",
+    "căn nhà",
+    "hộ",
+    "người",
+    "thẻ",
+    "lớp",
+    "xã",
+    "thôn",
+    "đồng",
+)
+
+
+
+def _alternation(words) -> str:
+    # re.escape keeps the spaces inside "ít nhất" meaningful under re.VERBOSE.
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_QUAL = _alternation(QUALIFIER_WORDS)
+_MAG = _alternation(MAGNITUDES)
+_UNIT = _alternation(UNIT_NOUNS)
+# A number is not part of a date, time, fraction or identifier: no digit, letter, "/" or ":"
+# glued to either side (dates and fractions are read by other parsers).
+_QUANTITY = re.compile(
+    rf"""
+    (?:(?P<qual>{_QUAL})\s+)?
+    (?<![\w/:.,])(?P<low>{NUMBER})
+    (?:\s*(?P<lowpct>%))?
+    (?:\s*[-–]\s*(?P<high>{NUMBER})(?![\w/:]))?
+    (?![\w/:]|[.,]\d)
+    (?:\s*(?P<pct>%))?
+    (?:\s+(?P<mag>{_MAG})(?!\w))?
+    (?:\s+(?P<unit>{_UNIT})(?!\w))?
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as printed, scaled by its magnitude word; `unit` is "%" or the noun after it."""
+
+    value: Decimal
+    value_high: Decimal | None
+    qualifier: str | None
+    unit: str | None
+    start: int
+    end: int
+    text: str
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "%"
+
+
+def parse_number(token: str) -> Decimal:
+    """ "1.586.336" -> 1586336, "22,25" -> 22.25. Raises ValueError on anything else."""
+    if not re.fullmatch(NUMBER, token):
+        raise ValueError(f"not a Vietnamese number: {token!r}")
+    return Decimal(token.replace(".", "").replace(",", "."))
+
+
+def format_number(value: Decimal | int) -> str:
+    """The Vietnamese spelling of a number: 18067 -> "18.067", 21.95 -> "21,95"."""
+    sign, digits = ("-", str(value)[1:]) if str(value).startswith("-") else ("", str(value))
+    whole, _, frac = digits.partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return sign + grouped + ("," + frac if frac else "")
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every quantity in `text`, in order, with spans relative to `text`."""
+    found = []
+    for m in _QUANTITY.finditer(text):
+        low = parse_number(m["low"])
+        high = parse_number(m["high"]) if m["high"] else None
+        scale = MAGNITUDES[m["mag"].lower()] if m["mag"] else Decimal(1)
+        unit = "%" if (m["pct"] or m["lowpct"]) else (m["unit"].lower() if m["unit"] else None)
+        if m["mag"] and unit is None:
+            unit = m["mag"].lower()
+        qualifier = QUALIFIER_WORDS[m["qual"].lower()] if m["qual"] else None
+        found.append(
+            Quantity(
+                value=low * scale,
+                value_high=high * scale if high is not None else None,
+                qualifier=qualifier,
+                unit=unit,
+                start=m.start(),
+                end=m.end(),
+                text=m.group(0),
+            )
+        )
+    return found

@@ -1,0 +1,54 @@
+"""Controlled vocabularies shared by the schema (CHECK constraints) and the mapping files."""
+
+from __future__ import annotations
+
+REGION_LEVELS = ("province", "district", "commune")
+SUCCESSION_COVERAGE = ("whole", "partial")
+
+# Units of indicators. Counts may never be negative as levels; rates stay within 0..100.
+PERCENT_UNITS = ("percent",)
+COUNT_UNITS = (
+    "households",
+    "persons",
+    "workers",
+    "projects",
+    "models",
+    "works",
+    "houses",
+    "cards",
+    "classes",
+    "communes",
+    "villages",
+)
+UNITS = PERCENT_UNITS + COUNT_UNITS + ("percentage_points", "vnd")
+
+# level: a stock or a flow as stated; change: a signed difference against a baseline period.
+MEASURES = ("level", "change")
+
+# Words before a number: hơn/trên, gần, khoảng, ít nhất/tối thiểu, tối đa, dưới.
+QUALIFIERS = ("more_than", "nearly", "about", "at_least", "at_most", "less_than")
+
+# actual: reported result; preliminary: "rà soát sơ bộ"; expected: "dự kiến";
+# target: "phấn đấu", "chỉ tiêu", "mục tiêu", "kế hoạch".
+STATUSES = ("actual", "preliminary", "expected", "target")
+
+FUNDING_STATUSES = ("allocated", "disbursed", "mobilised", "lent", "planned")
+FUNDING_SOURCES = (
+    "central_budget",
+    "local_budget",
+    "state_budget",
+    "national_target_program",
+    "social_mobilisation",
+    "policy_bank_credit",
+    "commercial_banks",
+    "unspecified",
+)
+
+PROGRAM_KINDS = ("national_target_program", "project", "sub_project", "fund", "credit", "movement")
+STATEMENT_KINDS = ("direct_quote", "paraphrase")
+RUN_STATUSES = ("running", "succeeded", "failed")
+
+
+def sql_in(values: tuple[str, ...]) -> str:
+    """`('a', 'b')` for a CHECK constraint; the values are our own constants, never user input."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
