@@ -9,10 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import click
+import psycopg
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
-from app.db import DatabaseError, database_url, open_engine, psql_argv, upgrade_schema
-from app.load.seeds import LoadLocked, LoadReport, SeedsError, collect, load_seeds
+from app.db import DatabaseError, LoadLocked, database_url, open_engine, psql_argv, upgrade_schema
+from app.load.seeds import LoadReport, SeedsError, collect, load_seeds
 from app.settings import Settings, SettingsError
 
 SEEDS_OPTION = click.option(
@@ -50,7 +52,9 @@ def _summary(report: LoadReport) -> str:
     lines = [f"{'table':<14}{'inserted':>10}{'updated':>10}{'unchanged':>11}{'deleted':>9}"]
     for table, c in report.result.counts.items():
         lines.append(f"{table:<14}{c.inserted:>10}{c.updated:>10}{c.unchanged:>11}{c.deleted:>9}")
-    verdict = "Changes applied." if report.result.changed else "No changes: the database already matches the seeds."
+    verdict = (
+        "Changes applied." if report.result.changed else "No changes: the database already matches the seeds."
+    )
     lines.append(f"{verdict} Run {report.run_id}, {report.reports} report(s), {report.seconds:.1f} s.")
     return "\n".join(lines)
 
@@ -87,6 +91,9 @@ def load_seeds_command(seeds_dir: Path | None, no_wait: bool) -> None:
         _fail_seeds(exc)
     except LoadLocked as exc:
         raise click.ClickException(str(exc)) from None
+    except (psycopg.Error, DBAPIError) as exc:
+        detail = getattr(exc, "orig", None) or exc
+        raise click.ClickException(f"the database refused the load, nothing was written: {detail}") from None
     click.echo(_summary(report))
 
 

@@ -27,6 +27,10 @@ class DatabaseError(RuntimeError):
     """The database could not be reached or started; the message says why."""
 
 
+class LoadLocked(RuntimeError):
+    """Another loader holds the load lock and the caller asked not to wait."""
+
+
 @contextlib.contextmanager
 def embedded_server(data_dir: Path) -> Iterator[str]:
     """Start (or join) the embedded server in `data_dir`; yield a psycopg URL to its default DB.
@@ -96,13 +100,12 @@ def open_engine(settings: Settings) -> Iterator[Engine]:
             engine.dispose()
 
 
-def acquire_load_lock(conn: Connection, wait: bool = True) -> bool:
-    """Take the transaction-scoped loader lock. Without `wait`, return False if it is held."""
+def acquire_load_lock(conn: Connection, wait: bool = True) -> None:
+    """Take the transaction-scoped loader lock; without `wait`, raise LoadLocked if it is held."""
     if wait:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOAD_LOCK_KEY})
-        return True
-    got = conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": LOAD_LOCK_KEY}).scalar()
-    return bool(got)
+    elif not conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": LOAD_LOCK_KEY}).scalar():
+        raise LoadLocked("another load-seeds is running on this database; try again when it ends")
 
 
 def psql_argv(url: str) -> list[str]:
@@ -123,16 +126,24 @@ def _safe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def upgrade_schema(engine: Engine) -> str:
-    """`alembic upgrade head` on `engine`, serialized with loaders; return the head revision."""
+def upgrade_schema(engine: Engine, wait: bool = True) -> str:
+    """`alembic upgrade head` on `engine`, serialized with loaders; return the head revision.
+
+    A database already at head is left alone without taking the lock.
+    """
     from alembic import command
     from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.attributes["configure_logger"] = False
+    head = ScriptDirectory.from_config(config).get_current_head() or ""
+    with engine.connect() as conn:
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return head
     with engine.begin() as conn:
-        acquire_load_lock(conn)
+        acquire_load_lock(conn, wait)
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
-    return ScriptDirectory.from_config(config).get_current_head() or ""
+    return head

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,17 +24,12 @@ class Settings(BaseModel):
     data_dir: Path = PROJECT_ROOT / ".povertydb" / "pgdata"
     seeds_dir: Path = PROJECT_ROOT / "seeds"
 
-    @field_validator("database_url")
-    @classmethod
-    def _psycopg_driver(cls, url: str | None) -> str | None:
-        return normalize_url(url) if url else None
-
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
         if env.get("DATABASE_URL"):
-            values["database_url"] = env["DATABASE_URL"]
+            values["database_url"] = normalize_url(env["DATABASE_URL"])
         if env.get("POVERTYDB_DATA_DIR"):
             values["data_dir"] = Path(env["POVERTYDB_DATA_DIR"]).expanduser()
         if env.get("POVERTYDB_SEEDS_DIR"):

@@ -16,7 +16,9 @@ from app.settings import PROJECT_ROOT
 def code_version() -> str:
     """Package version plus a digest of the code and migrations that shape the rows."""
     digest = hashlib.sha256()
-    for path in sorted([*PROJECT_ROOT.joinpath("app").rglob("*.py"), *PROJECT_ROOT.joinpath("migrations").rglob("*.py")]):
+    for path in sorted(
+        [*PROJECT_ROOT.joinpath("app").rglob("*.py"), *PROJECT_ROOT.joinpath("migrations").rglob("*.py")]
+    ):
         digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
         digest.update(path.read_bytes())
     return f"{app.__version__}+{digest.hexdigest()[:12]}"
@@ -34,7 +36,10 @@ def start_run(engine: Engine) -> int:
 def finish_run(conn: Connection, run_id: int, counts: dict) -> None:
     """Mark the run succeeded inside the loading transaction, so both commit together."""
     conn.execute(
-        text("UPDATE load_runs SET status = 'succeeded', finished_at = now(), counts = CAST(:c AS jsonb) WHERE id = :id"),
+        text(
+            "UPDATE load_runs SET status = 'succeeded', finished_at = now(), counts = CAST(:c AS jsonb)"
+            " WHERE id = :id"
+        ),
         {"c": json.dumps(counts), "id": run_id},
     )
 

@@ -31,10 +31,6 @@ class SeedsError(ValueError):
         super().__init__("\n".join(str(e) for e in errors))
 
 
-class LoadLocked(RuntimeError):
-    """Another loader holds the lock and we were asked not to wait."""
-
-
 @dataclass
 class LoadReport:
     run_id: int
@@ -77,19 +73,33 @@ def collect(seeds_dir: Path) -> tuple[Reference, list[VerifiedReport]]:
 def plan(ref: Reference, reports: list[VerifiedReport]) -> list[tuple]:
     """Rows for every table, in the order of tables.ALL."""
     regions = [
-        {"code": r.code, "name": r.name, "name_folded": r.name_folded, "unit_type": r.unit_type,
-         "level": r.level, "parent_code": r.parent_code, "valid_from": r.valid_from, "valid_to": r.valid_to}
+        {
+            "code": r.code,
+            "name": r.name,
+            "name_folded": r.name_folded,
+            "unit_type": r.unit_type,
+            "level": r.level,
+            "parent_code": r.parent_code,
+            "valid_from": r.valid_from,
+            "valid_to": r.valid_to,
+        }
         for r in ref.regions
-    ]  # fmt: skip
+    ]
     indicators = [i.model_dump() for i in ref.indicators.values()]
     programs = []
     for p in ref.programs.values():
         span = parse_period(p.period) if p.period else None
         programs.append(
-            {"code": p.code, "name_vi": p.name_vi, "name_en": p.name_en, "kind": p.kind,
-             "parent_code": p.parent, "period_start": span.start if span else None,
-             "period_end": span.end if span else None}
-        )  # fmt: skip
+            {
+                "code": p.code,
+                "name_vi": p.name_vi,
+                "name_en": p.name_en,
+                "kind": p.kind,
+                "parent_code": p.parent,
+                "period_start": span.start if span else None,
+                "period_end": span.end if span else None,
+            }
+        )
     rows = {
         "regions": regions,
         "indicators": indicators,
@@ -104,20 +114,24 @@ def plan(ref: Reference, reports: list[VerifiedReport]) -> list[tuple]:
     return [(spec, rows[spec.table]) for spec in tables.ALL]
 
 
-def load_seeds(engine: Engine, seeds_dir: Path, *, wait: bool = True,
-               collected: tuple[Reference, list[VerifiedReport]] | None = None) -> LoadReport:  # fmt: skip
+def load_seeds(
+    engine: Engine,
+    seeds_dir: Path,
+    *,
+    wait: bool = True,
+    collected: tuple[Reference, list[VerifiedReport]] | None = None,
+) -> LoadReport:
     """Migrate, then make the database hold exactly what `seeds_dir` says. Idempotent.
 
     `collected` is what collect(seeds_dir) returned, when the caller verified it already.
     """
     began = time.perf_counter()
     ref, reports = collected or collect(seeds_dir)
-    upgrade_schema(engine)
+    upgrade_schema(engine, wait)
     run_id = start_run(engine)
     try:
         with engine.begin() as conn:
-            if not acquire_load_lock(conn, wait=wait):
-                raise LoadLocked("another load-seeds is running on this database; try again when it ends")
+            acquire_load_lock(conn, wait)
             result = sync_all(conn, plan(ref, reports), run_id)
             finish_run(conn, run_id, {t: vars(c) for t, c in result.counts.items()})
     except BaseException as exc:

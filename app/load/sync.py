@@ -2,7 +2,9 @@
 
 Each table declares its natural key (as stage columns and as an expression over the target
 row) and its write disposition is "merge to the staged state": rows not staged are deleted,
-changed rows are updated, identical rows are not touched (their load_run_id stays).
+changed rows are updated, identical rows are not touched (their load_run_id stays). MERGE
+(PostgreSQL 15+) rather than INSERT ... ON CONFLICT, so that a run that changes nothing does
+not consume sequence values either.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ class TableSync:
     """How one table is synced from its stage.
 
     `select_sql` reads the stage aliased `s` and yields `columns` in order (foreign keys
-    resolved by joins); `conflict` names the unique key the upsert targets; `key` pairs each
-    target-side key expression (over alias `t`) with the stage column that holds it.
+    resolved by joins); `conflict` names the target's unique key among `columns`; `key` pairs
+    each target-side key expression (over alias `t`) with the stage column that holds it.
+    Key columns listed in `nullable_dates` may be NULL and compare equal when both are.
     """
 
     table: str
@@ -31,6 +34,13 @@ class TableSync:
     # Statements run after the upsert (e.g. self-references), each returning one boolean per
     # row it touched: true where that row counts as updated rather than just inserted.
     after_upsert: Sequence[str] = ()
+    nullable_dates: Sequence[str] = ()
+
+    def equal(self, left: str, right: str, column: str) -> str:
+        """A hash-joinable equality of key `column`, NULL matching NULL where it may be NULL."""
+        if column in self.nullable_dates:
+            return f"coalesce({left}, '-infinity'::date) = coalesce({right}, '-infinity'::date)"
+        return f"{left} = {right}"
 
     @property
     def stage(self) -> str:
@@ -79,7 +89,7 @@ def stage(conn: Connection, spec: TableSync, rows: Iterable[dict]) -> int:
 
 def prune(conn: Connection, spec: TableSync) -> int:
     """Delete target rows whose natural key is not in the stage."""
-    match = " AND ".join(f"({expr}) IS NOT DISTINCT FROM s.{col}" for expr, col in spec.key)
+    match = " AND ".join(spec.equal(f"({expr})", f"s.{col}", col) for expr, col in spec.key)
     sql = f"DELETE FROM {spec.table} t WHERE NOT EXISTS (SELECT 1 FROM {spec.stage} s WHERE {match})"
     with conn.connection.driver_connection.cursor() as cur:
         cur.execute(sql)
@@ -87,25 +97,29 @@ def prune(conn: Connection, spec: TableSync) -> int:
 
 
 def upsert(conn: Connection, spec: TableSync, run_id: int) -> tuple[int, int]:
-    """One INSERT ... ON CONFLICT for the whole stage; return (inserted, updated)."""
+    """One MERGE for the whole stage; return (inserted, updated)."""
     cols = list(spec.columns)
     data = [c for c in cols if c not in spec.conflict]
-    target = ", ".join(cols + ["load_run_id"])
-    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in data + ["load_run_id"])
-    differs = f"({', '.join('t.' + c for c in data)}) IS DISTINCT FROM ({', '.join('EXCLUDED.' + c for c in data)})"
-    sql = f"""
-        WITH written AS (
-            INSERT INTO {spec.table} AS t ({target})
-            SELECT src.*, %(run)s FROM ({spec.select_sql}) AS src
-            ON CONFLICT ({", ".join(spec.conflict)}) DO UPDATE SET {sets}
-            WHERE {differs}
-            RETURNING (xmax = 0) AS inserted
-        )
-        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written
+    src = f"src_{spec.table}"
+    match = " AND ".join(spec.equal(f"t.{c}", f"src.{c}", c) for c in spec.conflict)
+    differs = (
+        f"({', '.join('t.' + c for c in data)}) IS DISTINCT FROM ({', '.join('src.' + c for c in data)})"
+    )
+    merge = f"""
+        MERGE INTO {spec.table} AS t USING {src} AS src ON {match}
+        WHEN MATCHED AND {differs} THEN
+            UPDATE SET {", ".join(f"{c} = src.{c}" for c in data)}, load_run_id = %(run)s
+        WHEN NOT MATCHED THEN
+            INSERT ({", ".join(cols)}, load_run_id) VALUES ({", ".join("src." + c for c in cols)}, %(run)s)
     """
     with conn.connection.driver_connection.cursor() as cur:
-        cur.execute(sql, {"run": run_id})
-        inserted, updated = cur.fetchone()
+        cur.execute(f"CREATE TEMP TABLE {src} ({', '.join(cols)}) ON COMMIT DROP AS {spec.select_sql}")
+        cur.execute(
+            f"SELECT count(*) FROM {src} AS src WHERE NOT EXISTS (SELECT 1 FROM {spec.table} t WHERE {match})"
+        )
+        (inserted,) = cur.fetchone()
+        cur.execute(merge, {"run": run_id})
+        updated = cur.rowcount - inserted
         for statement in spec.after_upsert:
             cur.execute(statement, {"run": run_id})
             updated += sum(1 for (counts_as_update,) in cur.fetchall() if counts_as_update)

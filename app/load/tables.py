@@ -33,25 +33,34 @@ def _parent_fixup(table: str, key: str, extra_match: str = "") -> str:
 REGIONS = TableSync(
     table="regions",
     stage_columns=[
-        ("code", "text"), ("name", "text"), ("name_folded", "text"), ("unit_type", "text"),
-        ("level", "text"), ("parent_code", "text"), ("valid_from", "date"), ("valid_to", "date"),
-    ],  # fmt: skip
+        ("code", "text"),
+        ("name", "text"),
+        ("name_folded", "text"),
+        ("unit_type", "text"),
+        ("level", "text"),
+        ("parent_code", "text"),
+        ("valid_from", "date"),
+        ("valid_to", "date"),
+    ],
     columns=["code", "valid_from", "name", "name_folded", "unit_type", "level", "valid_to"],
     select_sql="SELECT code, valid_from, name, name_folded, unit_type, level, valid_to FROM stage_regions s",
     conflict=["code", "valid_from"],
     key=[("t.code", "code"), ("t.valid_from", "valid_from")],
+    nullable_dates=["valid_from"],
     # A parent belongs to the same era as its child.
-    after_upsert=[
-        _parent_fixup("regions", "code", "AND {c}.valid_from IS NOT DISTINCT FROM s.valid_from")
-    ],
+    after_upsert=[_parent_fixup("regions", "code", "AND {c}.valid_from IS NOT DISTINCT FROM s.valid_from")],
 )
 
 INDICATORS = TableSync(
     table="indicators",
     stage_columns=[
-        ("code", "text"), ("name_vi", "text"), ("name_en", "text"), ("unit", "text"),
-        ("measure", "text"), ("description", "text"),
-    ],  # fmt: skip
+        ("code", "text"),
+        ("name_vi", "text"),
+        ("name_en", "text"),
+        ("unit", "text"),
+        ("measure", "text"),
+        ("description", "text"),
+    ],
     columns=["code", "name_vi", "name_en", "unit", "measure", "description"],
     select_sql="SELECT code, name_vi, name_en, unit, measure, description FROM stage_indicators s",
     conflict=["code"],
@@ -61,9 +70,14 @@ INDICATORS = TableSync(
 PROGRAMS = TableSync(
     table="programs",
     stage_columns=[
-        ("code", "text"), ("name_vi", "text"), ("name_en", "text"), ("kind", "text"),
-        ("parent_code", "text"), ("period_start", "date"), ("period_end", "date"),
-    ],  # fmt: skip
+        ("code", "text"),
+        ("name_vi", "text"),
+        ("name_en", "text"),
+        ("kind", "text"),
+        ("parent_code", "text"),
+        ("period_start", "date"),
+        ("period_end", "date"),
+    ],
     columns=["code", "name_vi", "name_en", "kind", "period_start", "period_end"],
     select_sql="SELECT code, name_vi, name_en, kind, period_start, period_end FROM stage_programs s",
     conflict=["code"],
@@ -72,14 +86,32 @@ PROGRAMS = TableSync(
 )
 
 _REPORT_COLUMNS = [
-    "slug", "source_file", "text", "sha256", "title", "publisher", "author",
-    "published_as_printed", "published_on", "url", "body_start", "body_end",
-    "regions_valid_on", "mapping_sha256",
-]  # fmt: skip
+    "slug",
+    "source_file",
+    "text",
+    "sha256",
+    "title",
+    "publisher",
+    "author",
+    "published_as_printed",
+    "published_on",
+    "url",
+    "body_start",
+    "body_end",
+    "regions_valid_on",
+    "mapping_sha256",
+]
 REPORTS = TableSync(
     table="reports",
     stage_columns=[
-        (c, "date" if c in ("published_on", "regions_valid_on") else "integer" if c.startswith("body_") else "text")
+        (
+            c,
+            "date"
+            if c in ("published_on", "regions_valid_on")
+            else "integer"
+            if c.startswith("body_")
+            else "text",
+        )
         for c in _REPORT_COLUMNS
     ],
     columns=_REPORT_COLUMNS,
@@ -101,21 +133,46 @@ _SPAN = [("char_start", "integer"), ("char_end", "integer"), ("evidence_text", "
 _FACT_BASE = [("report_slug", "text"), ("fact_key", "text"), ("regions_valid_on", "date")]
 _FACT_KEY = [(_REPORT_OF_T, "report_slug"), ("t.fact_key", "fact_key")]
 _WHERE_COMMON = [
-    ("region_code", "text"), ("program_code", "text"), ("period_start", "date"), ("period_end", "date"),
-]  # fmt: skip
+    ("region_code", "text"),
+    ("program_code", "text"),
+    ("period_start", "date"),
+    ("period_end", "date"),
+]
 
 OBSERVATIONS = TableSync(
     table="observations",
-    stage_columns=_FACT_BASE + _WHERE_COMMON + _SPAN + [
-        ("indicator_code", "text"), ("value", "numeric"), ("value_high", "numeric"),
-        ("qualifier", "text"), ("status", "text"),
-        ("baseline_period_start", "date"), ("baseline_period_end", "date"),
-    ],  # fmt: skip
+    stage_columns=_FACT_BASE
+    + _WHERE_COMMON
+    + _SPAN
+    + [
+        ("indicator_code", "text"),
+        ("value", "numeric"),
+        ("value_high", "numeric"),
+        ("qualifier", "text"),
+        ("status", "text"),
+        ("baseline_period_start", "date"),
+        ("baseline_period_end", "date"),
+    ],
     columns=[
-        "report_id", "fact_key", "indicator_id", "unit", "measure", "region_id", "program_id",
-        "period_start", "period_end", "baseline_period_start", "baseline_period_end", "value",
-        "value_high", "qualifier", "status", "char_start", "char_end", "evidence_text",
-    ],  # fmt: skip
+        "report_id",
+        "fact_key",
+        "indicator_id",
+        "unit",
+        "measure",
+        "region_id",
+        "program_id",
+        "period_start",
+        "period_end",
+        "baseline_period_start",
+        "baseline_period_end",
+        "value",
+        "value_high",
+        "qualifier",
+        "status",
+        "char_start",
+        "char_end",
+        "evidence_text",
+    ],
     select_sql=f"""
         SELECT r.id, s.fact_key, i.id, i.unit, i.measure, g.id, p.id, s.period_start, s.period_end,
                s.baseline_period_start, s.baseline_period_end, s.value, s.value_high, s.qualifier,
@@ -132,15 +189,34 @@ OBSERVATIONS = TableSync(
 
 FUNDING = TableSync(
     table="funding",
-    stage_columns=_FACT_BASE + _WHERE_COMMON + _SPAN + [
-        ("amount_vnd", "numeric"), ("amount_high_vnd", "numeric"), ("qualifier", "text"),
-        ("status", "text"), ("funding_source", "text"), ("purpose", "text"),
-    ],  # fmt: skip
+    stage_columns=_FACT_BASE
+    + _WHERE_COMMON
+    + _SPAN
+    + [
+        ("amount_vnd", "numeric"),
+        ("amount_high_vnd", "numeric"),
+        ("qualifier", "text"),
+        ("status", "text"),
+        ("funding_source", "text"),
+        ("purpose", "text"),
+    ],
     columns=[
-        "report_id", "fact_key", "program_id", "region_id", "period_start", "period_end",
-        "amount_vnd", "amount_high_vnd", "qualifier", "status", "funding_source", "purpose",
-        "char_start", "char_end", "evidence_text",
-    ],  # fmt: skip
+        "report_id",
+        "fact_key",
+        "program_id",
+        "region_id",
+        "period_start",
+        "period_end",
+        "amount_vnd",
+        "amount_high_vnd",
+        "qualifier",
+        "status",
+        "funding_source",
+        "purpose",
+        "char_start",
+        "char_end",
+        "evidence_text",
+    ],
     select_sql=f"""
         SELECT r.id, s.fact_key, p.id, g.id, s.period_start, s.period_end, s.amount_vnd,
                s.amount_high_vnd, s.qualifier, s.status, s.funding_source, s.purpose,
@@ -157,9 +233,13 @@ FUNDING = TableSync(
 POSITIONS = TableSync(
     table="positions",
     stage_columns=[
-        ("report_slug", "text"), ("person_key", "text"), ("title", "text"),
-        ("organization", "text"), ("region_code", "text"), ("regions_valid_on", "date"),
-    ],  # fmt: skip
+        ("report_slug", "text"),
+        ("person_key", "text"),
+        ("title", "text"),
+        ("organization", "text"),
+        ("region_code", "text"),
+        ("regions_valid_on", "date"),
+    ],
     columns=["report_id", "person_id", "title", "organization", "region_id"],
     select_sql=f"""
         SELECT r.id, pe.id, s.title, s.organization, g.id
@@ -169,15 +249,31 @@ POSITIONS = TableSync(
         {_REGION_AT.format(alias="g", col="region_code")}
     """,
     conflict=["report_id", "person_id"],
-    key=[(_REPORT_OF_T, "report_slug"), ("(SELECT key FROM people p WHERE p.id = t.person_id)", "person_key")],
+    key=[
+        (_REPORT_OF_T, "report_slug"),
+        ("(SELECT key FROM people p WHERE p.id = t.person_id)", "person_key"),
+    ],
 )
 
 STATEMENTS = TableSync(
     table="statements",
-    stage_columns=_FACT_BASE + _SPAN + [
-        ("person_key", "text"), ("kind", "text"), ("region_code", "text"),
-    ],  # fmt: skip
-    columns=["report_id", "fact_key", "person_id", "region_id", "kind", "char_start", "char_end", "evidence_text"],
+    stage_columns=_FACT_BASE
+    + _SPAN
+    + [
+        ("person_key", "text"),
+        ("kind", "text"),
+        ("region_code", "text"),
+    ],
+    columns=[
+        "report_id",
+        "fact_key",
+        "person_id",
+        "region_id",
+        "kind",
+        "char_start",
+        "char_end",
+        "evidence_text",
+    ],
     select_sql=f"""
         SELECT r.id, s.fact_key, pe.id, g.id, s.kind, s.char_start, s.char_end, s.evidence_text
         FROM stage_statements s

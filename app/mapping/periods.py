@@ -32,6 +32,4 @@ def parse_period(spec: str) -> Period:
         if start > end:
             raise ValueError(f"period {spec!r} ends before it starts")
         return Period(start, end)
-    raise ValueError(
-        f"period {spec!r} is not YYYY, YYYY-YYYY, YYYY-MM or YYYY-MM-DD/YYYY-MM-DD"
-    )
+    raise ValueError(f"period {spec!r} is not YYYY, YYYY-YYYY, YYYY-MM or YYYY-MM-DD/YYYY-MM-DD")

@@ -30,9 +30,21 @@ class IndicatorDef(_Strict):
     name_vi: str
     name_en: str
     unit: Literal[
-        "percent", "percentage_points", "vnd", "households", "persons", "workers", "projects",
-        "models", "works", "houses", "cards", "classes", "communes", "villages",
-    ]  # fmt: skip
+        "percent",
+        "percentage_points",
+        "vnd",
+        "households",
+        "persons",
+        "workers",
+        "projects",
+        "models",
+        "works",
+        "houses",
+        "cards",
+        "classes",
+        "communes",
+        "villages",
+    ]
     measure: Literal["level", "change"]
     description: str | None = None
 
@@ -123,7 +135,9 @@ def read_regions(path: Path) -> list[RegionRow]:
                             unit_type=rec["unit_type"],
                             level=rec["level"],
                             parent_code=rec["parent_code"] or None,
-                            valid_from=dt.date.fromisoformat(rec["valid_from"]) if rec["valid_from"] else None,
+                            valid_from=dt.date.fromisoformat(rec["valid_from"])
+                            if rec["valid_from"]
+                            else None,
                             valid_to=dt.date.fromisoformat(rec["valid_to"]) if rec["valid_to"] else None,
                         )
                     )

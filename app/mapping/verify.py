@@ -8,20 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from app.mapping.errors import MappingError
+from app.mapping.evidence import check_value, find_all, unique_span
 from app.mapping.reference import Reference
 from app.mapping.schema import Figure, FundingItem, Located, Mapping, read_mapping, resolve_period
 from app.vn.dates import parse_printed_date
 from app.vn.normalize import fold, nfc
-from app.vn.numbers import Quantity, find_quantities
-
-FALL_WORDS = ("giảm", "xuống")
-RISE_WORDS = ("tăng", "thêm", "lên")
 
 
 @dataclass
@@ -52,7 +47,11 @@ class _Checker:
         anchor = item.within or item.quote
         hits = find_all(body, anchor)
         if len(hits) != 1:
-            problem = "is not in the article body" if not hits else f"occurs {len(hits)} times in the body; quote more words or add a unique `within`"
+            problem = (
+                "is not in the article body"
+                if not hits
+                else f"occurs {len(hits)} times in the body; quote more words or add a unique `within`"
+            )
             self.problems.append(f"{where}: {_field(item)} {anchor!r} {problem}")
             return None
         start, end = hits[0]
@@ -69,49 +68,9 @@ def _field(item: Located) -> str:
     return "within" if item.within else "quote"
 
 
-def find_all(haystack: str, needle: str, start: int = 0) -> list[tuple[int, int]]:
-    """Every [start, end) where `needle` occurs, any run of white space in it matching any
-    other (pages use non-breaking spaces; mapping authors type plain ones)."""
-    pattern = re.compile(r"\s+".join(re.escape(word) for word in needle.split()))
-    return [(m.start(), m.end()) for m in pattern.finditer(haystack, start)]
-
-
-def _unique_span(text: str, needle: str, start: int = 0) -> tuple[int, int] | str:
-    hits = find_all(text, needle, start)
-    if len(hits) != 1:
-        return f"{needle!r} occurs {len(hits)} times in the page text, expected once"
-    return hits[0]
-
-
-def check_value(quote: str, value: Decimal, value_high: Decimal | None, qualifier: str | None,
-                unit: str, measure: str) -> str | None:  # fmt: skip
-    """None if the quote states this value; else what is wrong."""
-    quantities = find_quantities(quote)
-    wanted = abs(value) if measure == "change" else value
-    matches = [q for q in quantities if q.value == wanted and q.value_high == value_high]
-    if not matches:
-        seen = ", ".join(_describe(q) for q in quantities) or "no number"
-        stated = f"{wanted}" + (f"-{value_high}" if value_high is not None else "")
-        return f"value {stated} is not stated in quote {quote!r} (it reads: {seen})"
-    q = matches[0]
-    if q.qualifier != qualifier:
-        return f"qualifier is {qualifier!r} but the quote {quote!r} says {q.qualifier!r}"
-    if unit in ("percent", "percentage_points") and not q.is_percent:
-        return f"unit is {unit} but {q.text!r} is not a percentage"
-    if measure == "change" and value != 0:
-        words = RISE_WORDS if value > 0 else FALL_WORDS
-        if not any(w in quote.lower() for w in words):
-            direction = "rise" if value > 0 else "fall"
-            return f"a {direction} needs one of {', '.join(words)} in quote {quote!r} (sign of value)"
-    return None
-
-
-def _describe(q: Quantity) -> str:
-    return f"{q.text!r}={q.value}" + (f"-{q.value_high}" if q.value_high is not None else "")
-
-
-def verify(mapping: Mapping, text: str, ref: Reference, *, path: Path, source_file: str,
-           mapping_bytes: bytes) -> VerifiedReport:  # fmt: skip
+def verify(
+    mapping: Mapping, text: str, ref: Reference, *, path: Path, source_file: str, mapping_bytes: bytes
+) -> VerifiedReport:
     """Every problem of the file at once, as one MappingError; else the rows."""
     meta = mapping.report
     problems: list[str] = []
@@ -128,8 +87,8 @@ def verify(mapping: Mapping, text: str, ref: Reference, *, path: Path, source_fi
     valid_on = meta.regions_valid_on or published_on
     if valid_on is None:
         problems.append("report.regions_valid_on: required when the page prints no publication date")
-    start = _unique_span(text, meta.body.starts_with)
-    end = _unique_span(text, meta.body.ends_with, start[0] if isinstance(start, tuple) else 0)
+    start = unique_span(text, meta.body.starts_with)
+    end = unique_span(text, meta.body.ends_with, start[0] if isinstance(start, tuple) else 0)
     for name, res in (("starts_with", start), ("ends_with", end)):
         if isinstance(res, str):
             problems.append(f"report.body.{name}: {res}")
@@ -140,13 +99,21 @@ def verify(mapping: Mapping, text: str, ref: Reference, *, path: Path, source_fi
     checker = _Checker(text, body)
     out = VerifiedReport(
         report={
-            "slug": meta.slug, "source_file": source_file, "text": text,
-            "sha256": sha256_hex(text.encode("utf-8")), "title": meta.title,
-            "publisher": meta.publisher, "author": meta.author,
-            "published_as_printed": meta.published, "published_on": published_on, "url": meta.url,
-            "body_start": body[0], "body_end": body[1], "regions_valid_on": valid_on,
+            "slug": meta.slug,
+            "source_file": source_file,
+            "text": text,
+            "sha256": sha256_hex(text.encode("utf-8")),
+            "title": meta.title,
+            "publisher": meta.publisher,
+            "author": meta.author,
+            "published_as_printed": meta.published,
+            "published_on": published_on,
+            "url": meta.url,
+            "body_start": body[0],
+            "body_end": body[1],
+            "regions_valid_on": valid_on,
             "mapping_sha256": sha256_hex(mapping_bytes),
-        }  # fmt: skip
+        }
     )
     d = mapping.defaults
 
@@ -165,9 +132,18 @@ def verify(mapping: Mapping, text: str, ref: Reference, *, path: Path, source_fi
             checker.problems.append(f"{where}: no period (set it or defaults.period)")
         located = checker.locate(where, item)
         if located is not None:
-            row |= {"char_start": located[0], "char_end": located[1], "evidence_text": text[located[0] : located[1]]}
-        row |= {"region_code": code, "regions_valid_on": valid_on, "program_code": prog,
-                "period_start": span.start if span else None, "period_end": span.end if span else None}  # fmt: skip
+            row |= {
+                "char_start": located[0],
+                "char_end": located[1],
+                "evidence_text": text[located[0] : located[1]],
+            }
+        row |= {
+            "region_code": code,
+            "regions_valid_on": valid_on,
+            "program_code": prog,
+            "period_start": span.start if span else None,
+            "period_end": span.end if span else None,
+        }
         return row
 
     for i, fig in enumerate(mapping.figures):
@@ -184,8 +160,9 @@ def verify(mapping: Mapping, text: str, ref: Reference, *, path: Path, source_fi
     return out
 
 
-def _figure_fields(fig: Figure, where: str, ref: Reference, default_status: str | None,
-                   problems: list[str]) -> dict:  # fmt: skip
+def _figure_fields(
+    fig: Figure, where: str, ref: Reference, default_status: str | None, problems: list[str]
+) -> dict:
     ind = ref.indicators.get(fig.indicator)
     status = fig.status or default_status
     if status is None:
@@ -202,29 +179,37 @@ def _figure_fields(fig: Figure, where: str, ref: Reference, default_status: str 
         if error:
             problems.append(f"{where}: {error}")
     return {
-        "indicator_code": fig.indicator, "value": fig.value, "value_high": fig.value_high,
-        "qualifier": fig.qualifier, "status": status,
+        "indicator_code": fig.indicator,
+        "value": fig.value,
+        "value_high": fig.value_high,
+        "qualifier": fig.qualifier,
+        "status": status,
         "baseline_period_start": baseline.start if baseline else None,
         "baseline_period_end": baseline.end if baseline else None,
-    }  # fmt: skip
+    }
 
 
-def _funding_fields(fund: FundingItem, where: str, text: str, body: tuple[int, int],
-                    problems: list[str]) -> dict:  # fmt: skip
+def _funding_fields(
+    fund: FundingItem, where: str, text: str, body: tuple[int, int], problems: list[str]
+) -> dict:
     error = check_value(fund.quote, fund.amount_vnd, fund.amount_high_vnd, fund.qualifier, "vnd", "level")
     if error:
         problems.append(f"{where}: {error}")
     if fund.purpose is not None and not find_all(text[body[0] : body[1]], fund.purpose):
         problems.append(f"{where}: purpose {fund.purpose!r} is not words of the article body")
     return {
-        "amount_vnd": fund.amount_vnd, "amount_high_vnd": fund.amount_high_vnd,
-        "qualifier": fund.qualifier, "status": fund.status, "funding_source": fund.source,
+        "amount_vnd": fund.amount_vnd,
+        "amount_high_vnd": fund.amount_high_vnd,
+        "qualifier": fund.qualifier,
+        "status": fund.status,
+        "funding_source": fund.source,
         "purpose": fund.purpose,
-    }  # fmt: skip
+    }
 
 
-def _people_and_statements(mapping: Mapping, ref: Reference, valid_on: dt.date, checker: _Checker,
-                           out: VerifiedReport) -> None:  # fmt: skip
+def _people_and_statements(
+    mapping: Mapping, ref: Reference, valid_on: dt.date, checker: _Checker, out: VerifiedReport
+) -> None:
     slug = mapping.report.slug
     people = {p.key: p for p in mapping.people}
     for i, person in enumerate(mapping.people):
@@ -232,22 +217,40 @@ def _people_and_statements(mapping: Mapping, ref: Reference, valid_on: dt.date, 
             checker.problems.append(f"people[{i}] ({person.key}): name {person.name!r} is not in the body")
         if person.region is not None and ref.region(person.region, valid_on) is None:
             checker.problems.append(f"people[{i}] ({person.key}): region {person.region!r} is not valid")
-        out.people.append({"key": person.key, "full_name": nfc(person.name), "name_folded": fold(person.name)})
-        out.positions.append({"report_slug": slug, "person_key": person.key, "title": person.title,
-                              "organization": person.organization, "region_code": person.region,
-                              "regions_valid_on": valid_on})  # fmt: skip
+        out.people.append(
+            {"key": person.key, "full_name": nfc(person.name), "name_folded": fold(person.name)}
+        )
+        out.positions.append(
+            {
+                "report_slug": slug,
+                "person_key": person.key,
+                "title": person.title,
+                "organization": person.organization,
+                "region_code": person.region,
+                "regions_valid_on": valid_on,
+            }
+        )
     for i, st in enumerate(mapping.statements):
         where = f"statements[{i}] ({st.key})"
         if st.person not in people:
             checker.problems.append(f"{where}: unknown person {st.person!r} (list them under people)")
         if st.region is not None and ref.region(st.region, valid_on) is None:
             checker.problems.append(f"{where}: region {st.region!r} is not valid on {valid_on}")
-        row = {"report_slug": slug, "fact_key": st.key, "person_key": st.person, "kind": st.kind,
-               "region_code": st.region, "regions_valid_on": valid_on}  # fmt: skip
+        row = {
+            "report_slug": slug,
+            "fact_key": st.key,
+            "person_key": st.person,
+            "kind": st.kind,
+            "region_code": st.region,
+            "regions_valid_on": valid_on,
+        }
         located = checker.locate(where, st)
         if located is not None:
-            row |= {"char_start": located[0], "char_end": located[1],
-                    "evidence_text": checker.text[located[0] : located[1]]}  # fmt: skip
+            row |= {
+                "char_start": located[0],
+                "char_end": located[1],
+                "evidence_text": checker.text[located[0] : located[1]],
+            }
         out.statements.append(row)
 
 
@@ -262,5 +265,11 @@ def verify_file(mapping_path: Path, ref: Reference) -> VerifiedReport:
         raise MappingError(mapping_path, [f"article text {text_path.name} cannot be read: {exc}"]) from None
     except UnicodeDecodeError as exc:
         raise MappingError(text_path, [f"not UTF-8: {exc}"]) from None
-    return verify(mapping, text, ref, path=mapping_path, source_file=text_path.name,
-                  mapping_bytes=mapping_path.read_bytes())  # fmt: skip
+    return verify(
+        mapping,
+        text,
+        ref,
+        path=mapping_path,
+        source_file=text_path.name,
+        mapping_bytes=mapping_path.read_bytes(),
+    )

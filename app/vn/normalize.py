@@ -46,5 +46,5 @@ def fold(text: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """"Phạm Duy Hưng" -> "pham-duy-hung"."""
+    """ "Phạm Duy Hưng" -> "pham-duy-hung"."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")

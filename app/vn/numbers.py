@@ -39,7 +39,6 @@ UNIT_NOUNS = (
 )
 
 
-
 def _alternation(words) -> str:
     # re.escape keeps the spaces inside "ít nhất" meaningful under re.VERBOSE.
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

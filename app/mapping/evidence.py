@@ -1,0 +1,53 @@
+"""Evidence primitives: where words occur in a page, and whether a quote states a value."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from app.vn.numbers import Quantity, find_quantities
+
+FALL_WORDS = ("giảm", "xuống")
+RISE_WORDS = ("tăng", "thêm", "lên")
+
+
+def find_all(haystack: str, needle: str, start: int = 0) -> list[tuple[int, int]]:
+    """Every [start, end) where `needle` occurs, any run of white space in it matching any
+    other (pages use non-breaking spaces; mapping authors type plain ones)."""
+    pattern = re.compile(r"\s+".join(re.escape(word) for word in needle.split()))
+    return [(m.start(), m.end()) for m in pattern.finditer(haystack, start)]
+
+
+def unique_span(text: str, needle: str, start: int = 0) -> tuple[int, int] | str:
+    hits = find_all(text, needle, start)
+    if len(hits) != 1:
+        return f"{needle!r} occurs {len(hits)} times in the page text, expected once"
+    return hits[0]
+
+
+def check_value(
+    quote: str, value: Decimal, value_high: Decimal | None, qualifier: str | None, unit: str, measure: str
+) -> str | None:
+    """None if the quote states this value; else what is wrong."""
+    quantities = find_quantities(quote)
+    wanted = abs(value) if measure == "change" else value
+    matches = [q for q in quantities if q.value == wanted and q.value_high == value_high]
+    if not matches:
+        seen = ", ".join(_describe(q) for q in quantities) or "no number"
+        stated = f"{wanted}" + (f"-{value_high}" if value_high is not None else "")
+        return f"value {stated} is not stated in quote {quote!r} (it reads: {seen})"
+    q = matches[0]
+    if q.qualifier != qualifier:
+        return f"qualifier is {qualifier!r} but the quote {quote!r} says {q.qualifier!r}"
+    if unit in ("percent", "percentage_points") and not q.is_percent:
+        return f"unit is {unit} but {q.text!r} is not a percentage"
+    if measure == "change" and value != 0:
+        words = RISE_WORDS if value > 0 else FALL_WORDS
+        if not any(w in quote.lower() for w in words):
+            direction = "rise" if value > 0 else "fall"
+            return f"a {direction} needs one of {', '.join(words)} in quote {quote!r} (sign of value)"
+    return None
+
+
+def _describe(q: Quantity) -> str:
+    return f"{q.text!r}={q.value}" + (f"-{q.value_high}" if q.value_high is not None else "")

@@ -1,0 +1,110 @@
+"""Fixtures: a real PostgreSQL (embedded, or TEST_DATABASE_URL's server) and fresh databases on it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from app.db import embedded_server, make_engine
+from app.load.seeds import load_seeds
+from app.settings import PROJECT_ROOT, normalize_url
+
+SEEDS = PROJECT_ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory) -> Iterator[str]:
+    """Admin URL of the server the tests use; each test gets its own database on it."""
+    external = os.environ.get("TEST_DATABASE_URL")
+    if external:
+        yield normalize_url(external)
+        return
+    with embedded_server(tmp_path_factory.mktemp("embedded") / "pgdata") as url:
+        yield url
+
+
+def _libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+@pytest.fixture(scope="session")
+def new_database(server_url):
+    """Factory: create an empty database, return its URL; all are dropped at session end."""
+    created: list[str] = []
+
+    def create() -> str:
+        name = f"povertydb_test_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(_libpq(server_url), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+    yield create
+    with psycopg.connect(_libpq(server_url), autocommit=True) as conn:
+        for name in created:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def db_url(new_database) -> str:
+    return new_database()
+
+
+@pytest.fixture
+def engine(db_url) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="module")
+def loaded_engine(new_database) -> Iterator[Engine]:
+    """A database loaded from the project's seeds, shared by the read-only tests of a module."""
+    eng = make_engine(new_database())
+    load_seeds(eng, SEEDS)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def seeds_copy(tmp_path) -> Path:
+    """A private copy of seeds/ that a test may edit."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+def table_snapshot(engine: Engine, exclude: tuple[str, ...] = ("load_runs", "alembic_version")) -> dict:
+    """Every row of every public table, in a stable order: equal snapshots mean equal tables."""
+    with engine.connect() as conn:
+        tables = (
+            conn.exec_driver_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+            )
+            .scalars()
+            .all()
+        )
+        rows = {
+            t: conn.exec_driver_sql(f"SELECT * FROM {t} ORDER BY 1, 2").all()
+            for t in tables
+            if t not in exclude
+        }
+        # A no-op run must not consume ids either.
+        sequences = conn.exec_driver_sql(
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1"
+        ).all()
+        rows["sequences"] = [s for s in sequences if not s.sequencename.startswith(exclude)]
+        return rows
+
+
+@pytest.fixture
+def snapshot():
+    return table_snapshot

@@ -1,0 +1,76 @@
+"""The command line: help for every command, clear messages and exit codes for user mistakes."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from app.cli import cli
+
+
+def _commands():
+    return sorted(cli.commands)
+
+
+@pytest.mark.parametrize("name", _commands())
+def test_every_command_has_help_that_ends_with_an_example(name):
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0
+    assert cli.commands[name].help
+    assert "Example: " in cli.commands[name].help.strip().splitlines()[-1]
+
+
+def test_load_seeds_twice_reports_changes_then_none(db_url):
+    runner = CliRunner()
+    env = {"DATABASE_URL": db_url}
+    first = runner.invoke(cli, ["load-seeds"], env=env)
+    assert first.exit_code == 0, first.output
+    assert "Changes applied." in first.output
+    assert "observations" in first.output
+    second = runner.invoke(cli, ["load-seeds"], env=env)
+    assert second.exit_code == 0, second.output
+    assert "No changes" in second.output
+
+
+def test_a_bad_mapping_is_a_message_and_a_non_zero_exit_without_traceback(seeds_copy, db_url):
+    path = seeds_copy / "articles" / "004_1809158b010efb0f.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["figures"][2]["quote"] = "không có trong bài"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["load-seeds", "--seeds-dir", str(seeds_copy)], env={"DATABASE_URL": db_url}
+    )
+    assert result.exit_code == 1
+    assert f"{path}: figures[2] (poor-households-2024-target): quote 'không có trong bài'" in result.output
+    assert "nothing was written" in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_invalid_yaml_is_reported_with_the_file(seeds_copy):
+    path = seeds_copy / "articles" / "004_1809158b010efb0f.yaml"
+    path.write_text("report: [unclosed", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--seeds-dir", str(seeds_copy)])
+    assert result.exit_code == 1
+    assert f"{path}: not valid YAML" in result.output
+
+
+def test_an_unusable_database_url_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["migrate"], env={"DATABASE_URL": "mysql://x@y/z"})
+    assert result.exit_code == 2
+    assert "DATABASE_URL must start with postgresql://" in result.output
+
+
+def test_an_unreachable_server_is_a_message_not_a_traceback():
+    result = CliRunner().invoke(
+        cli, ["migrate"], env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    )
+    assert result.exit_code == 1
+    assert "cannot connect to postgresql+psycopg://nobody@127.0.0.1:1/none" in result.output
+
+
+def test_check_verifies_the_shipped_seeds_without_a_database():
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "every span and value verified" in result.output

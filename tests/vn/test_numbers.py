@@ -1,0 +1,88 @@
+"""Vietnamese number and quantity parsing, on hand-made text and as properties."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.vn.numbers import find_quantities, format_number, parse_number
+
+
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [
+        ("18.300", "18300"),
+        ("1.586.336", "1586336"),
+        ("22,25", "22.25"),
+        ("13,4", "13.4"),
+        ("0,1", "0.1"),
+        ("7", "7"),
+    ],
+)
+def test_parse_number_uses_dot_grouping_and_decimal_comma(token, value):
+    assert parse_number(token) == Decimal(value)
+
+
+@pytest.mark.parametrize("token", ["1.5", "18,300.5", "", "abc", "1..000"])
+def test_parse_number_refuses_what_is_not_a_vietnamese_number(token):
+    with pytest.raises(ValueError):
+        parse_number(token)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "high", "qualifier", "unit"),
+    [
+        ("giảm 1.890 hộ nghèo", "1890", None, None, "hộ"),
+        ("còn 19,65%", "19.65", None, None, "%"),
+        ("đầu tư hơn 272 tỷ đồng", "272000000000", None, "more_than", "đồng"),
+        ("được 13,4 tỷ đồng", "13400000000", None, None, "đồng"),
+        ("vượt chỉ tiêu từ 2-2,5%/năm", "2", "2.5", None, "%"),
+        ("sẽ giảm thêm 4-5%.", "4", "5", None, "%"),
+        ("tối thiểu 500 người lao động", "500", None, "at_least", "người"),
+        ("ít nhất 10 dự án", "10", None, "at_least", "dự án"),
+        ("gần 20 lớp đào tạo", "20", None, "nearly", "lớp"),
+        ("khoảng 280 hộ", "280", None, "about", "hộ"),
+        ("trên 3.300 hộ", "3300", None, "more_than", "hộ"),
+        ("tối đa 5 mô hình", "5", None, "at_most", "mô hình"),
+        ("dưới 2 triệu đồng", "2000000", None, "less_than", "đồng"),
+        ("cất 128 căn nhà", "128", None, None, "căn nhà"),
+        ("cấp 2.050 thẻ bảo hiểm", "2050", None, None, "thẻ"),
+        ("23 công trình", "23", None, None, "công trình"),
+        ("5 nghìn người", "5000", None, None, "người"),
+    ],
+)
+def test_find_quantities_reads_value_range_qualifier_magnitude_and_unit(text, value, high, qualifier, unit):
+    (q,) = find_quantities(text)
+    assert (q.value, q.value_high, q.qualifier, q.unit) == (
+        Decimal(value),
+        Decimal(high) if high else None,
+        qualifier,
+        unit,
+    )
+    assert text[q.start : q.end] == q.text
+
+
+@pytest.mark.parametrize("text", ["27/02/2024 - 14:24", "0:00 / 0:00", "47/88 xã", "08:31, 01/12/2024"])
+def test_dates_times_and_fractions_are_not_read_as_plain_quantities(text):
+    assert find_quantities(text) == []
+
+
+@given(st.integers(min_value=0, max_value=10**15))
+def test_formatting_an_integer_the_vietnamese_way_parses_back(n):
+    assert parse_number(format_number(n)) == n
+
+
+@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+def test_formatting_a_decimal_the_vietnamese_way_parses_back(d):
+    assert parse_number(format_number(d)) == d
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_a_formatted_count_is_found_in_a_sentence_with_its_exact_span(n):
+    sentence = f"Năm nay có {format_number(n)} hộ thoát nghèo."
+    (q,) = find_quantities(sentence)
+    assert q.value == n and q.unit == "hộ"
+    assert sentence[q.start : q.end] == q.text
