@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from app.db import DatabaseError, LoadLocked, database_url, open_engine, psql_argv, upgrade_schema
-from app.load.seeds import LoadReport, SeedsError, collect, load_seeds
+from app.load.seeds import Collected, LoadReport, SeedsError, collect, load_seeds
 from app.settings import Settings, SettingsError
 
 SEEDS_OPTION = click.option(
@@ -49,14 +49,20 @@ def _fail_seeds(exc: SeedsError) -> None:
 
 
 def _summary(report: LoadReport) -> str:
-    lines = [f"{'table':<14}{'inserted':>10}{'updated':>10}{'unchanged':>11}{'deleted':>9}"]
+    lines = [f"{'table':<20}{'inserted':>10}{'updated':>10}{'unchanged':>11}{'deleted':>9}"]
     for table, c in report.result.counts.items():
-        lines.append(f"{table:<14}{c.inserted:>10}{c.updated:>10}{c.unchanged:>11}{c.deleted:>9}")
+        lines.append(f"{table:<20}{c.inserted:>10}{c.updated:>10}{c.unchanged:>11}{c.deleted:>9}")
     verdict = (
         "Changes applied." if report.result.changed else "No changes: the database already matches the seeds."
     )
-    lines.append(f"{verdict} Run {report.run_id}, {report.reports} report(s), {report.seconds:.1f} s.")
+    loaded = len(report.collected.reports)
+    lines.append(f"{verdict} Run {report.run_id}, {loaded} report(s), {report.seconds:.1f} s.")
+    lines.extend(_unmapped(report.collected))
     return "\n".join(lines)
+
+
+def _unmapped(collected: Collected) -> list[str]:
+    return [f"Not loaded, no mapping yet: {path.name}" for path in collected.unmapped]
 
 
 @click.group()
@@ -106,11 +112,18 @@ def check_command(seeds_dir: Path | None) -> None:
     """
     seeds = seeds_dir or _settings().seeds_dir
     try:
-        _, reports = collect(seeds)
+        collected = collect(seeds)
     except SeedsError as exc:
         _fail_seeds(exc)
+    reports = collected.reports
     facts = sum(len(r.observations) + len(r.funding) + len(r.statements) for r in reports)
     click.echo(f"OK: {len(reports)} report(s), {facts} fact(s), every span and value verified.")
+    for line in _unmapped(collected):
+        click.echo(line)
+    gazetteer = collected.ref.gazetteer
+    click.echo(f"Gazetteer: {len(gazetteer.units)} units, {len(gazetteer.successions)} successions.")
+    for note in gazetteer.notes:
+        click.echo(f"  note: {note}")
 
 
 @cli.command("migrate")

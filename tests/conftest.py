@@ -15,9 +15,21 @@ from sqlalchemy.engine import make_url
 
 from app.db import embedded_server, make_engine
 from app.load.seeds import load_seeds
+from app.mapping.gazetteer import read_gazetteer
 from app.settings import PROJECT_ROOT, normalize_url
+from app.vn.units import UnitIndex
 
 SEEDS = PROJECT_ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    return read_gazetteer(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def index(gazetteer) -> UnitIndex:
+    return UnitIndex(gazetteer.units)
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,7 @@ from app.mapping.errors import MappingError
 from app.mapping.periods import parse_period
 from app.mapping.reference import Reference, read_reference
 from app.mapping.verify import VerifiedReport, verify_file
+from app.vn.units import REFORM_DATE
 
 ARTICLES_DIR = "articles"
 
@@ -32,14 +33,23 @@ class SeedsError(ValueError):
 
 
 @dataclass
+class Collected:
+    """Everything verified under a seeds directory, ready to load."""
+
+    ref: Reference
+    reports: list[VerifiedReport]
+    unmapped: list[Path]  # article texts without a mapping yet: reported, not loaded
+
+
+@dataclass
 class LoadReport:
     run_id: int
     result: SyncResult
-    reports: int
+    collected: Collected
     seconds: float
 
 
-def collect(seeds_dir: Path) -> tuple[Reference, list[VerifiedReport]]:
+def collect(seeds_dir: Path) -> Collected:
     """Read and verify everything under `seeds_dir`; raise SeedsError listing every bad file."""
     errors: list[MappingError] = []
     try:
@@ -50,9 +60,7 @@ def collect(seeds_dir: Path) -> tuple[Reference, list[VerifiedReport]]:
     if not articles.is_dir():
         raise SeedsError([MappingError(articles, ["no such directory"])])
     verified: list[VerifiedReport] = []
-    for text_path in sorted(articles.glob("*.txt")):
-        if not text_path.with_suffix(".yaml").exists():
-            errors.append(MappingError(text_path, [f"has no mapping file {text_path.stem}.yaml beside it"]))
+    unmapped = [p for p in sorted(articles.glob("*.txt")) if not p.with_suffix(".yaml").exists()]
     slugs: dict[str, Path] = {}
     for path in sorted(articles.glob("*.yaml")):
         try:
@@ -67,23 +75,33 @@ def collect(seeds_dir: Path) -> tuple[Reference, list[VerifiedReport]]:
         verified.append(report)
     if errors:
         raise SeedsError(errors)
-    return ref, verified
+    return Collected(ref, verified, unmapped)
 
 
 def plan(ref: Reference, reports: list[VerifiedReport]) -> list[tuple]:
     """Rows for every table, in the order of tables.ALL."""
     regions = [
         {
-            "code": r.code,
-            "name": r.name,
-            "name_folded": r.name_folded,
-            "unit_type": r.unit_type,
-            "level": r.level,
-            "parent_code": r.parent_code,
-            "valid_from": r.valid_from,
-            "valid_to": r.valid_to,
+            "code": u.code,
+            "name": u.name,
+            "name_folded": u.name_folded,
+            "unit_type": u.unit_type,
+            "level": u.level,
+            "parent_code": u.parent_code,
+            "valid_from": u.valid_from,
+            "valid_to": u.valid_to,
         }
-        for r in ref.regions
+        for u in ref.gazetteer.units
+    ]
+    successions = [
+        {
+            "predecessor_code": s.predecessor_code,
+            "predecessor_valid_from": None,
+            "successor_code": s.successor_code,
+            "successor_valid_from": REFORM_DATE,
+            "coverage": s.coverage,
+        }
+        for s in ref.gazetteer.successions
     ]
     indicators = [i.model_dump() for i in ref.indicators.values()]
     programs = []
@@ -102,6 +120,7 @@ def plan(ref: Reference, reports: list[VerifiedReport]) -> list[tuple]:
         )
     rows = {
         "regions": regions,
+        "region_successions": successions,
         "indicators": indicators,
         "programs": programs,
         "reports": [r.report for r in reports],
@@ -115,26 +134,22 @@ def plan(ref: Reference, reports: list[VerifiedReport]) -> list[tuple]:
 
 
 def load_seeds(
-    engine: Engine,
-    seeds_dir: Path,
-    *,
-    wait: bool = True,
-    collected: tuple[Reference, list[VerifiedReport]] | None = None,
+    engine: Engine, seeds_dir: Path, *, wait: bool = True, collected: Collected | None = None
 ) -> LoadReport:
     """Migrate, then make the database hold exactly what `seeds_dir` says. Idempotent.
 
     `collected` is what collect(seeds_dir) returned, when the caller verified it already.
     """
     began = time.perf_counter()
-    ref, reports = collected or collect(seeds_dir)
+    collected = collected or collect(seeds_dir)
     upgrade_schema(engine, wait)
     run_id = start_run(engine)
     try:
         with engine.begin() as conn:
             acquire_load_lock(conn, wait)
-            result = sync_all(conn, plan(ref, reports), run_id)
+            result = sync_all(conn, plan(collected.ref, collected.reports), run_id)
             finish_run(conn, run_id, {t: vars(c) for t, c in result.counts.items()})
     except BaseException as exc:
         fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
         raise
-    return LoadReport(run_id, result, len(reports), time.perf_counter() - began)
+    return LoadReport(run_id, result, collected, time.perf_counter() - began)

@@ -20,9 +20,8 @@ class TableSync:
     """How one table is synced from its stage.
 
     `select_sql` reads the stage aliased `s` and yields `columns` in order (foreign keys
-    resolved by joins); `conflict` names the target's unique key among `columns`; `key` pairs
-    each target-side key expression (over alias `t`) with the stage column that holds it.
-    Key columns listed in `nullable_dates` may be NULL and compare equal when both are.
+    resolved by joins); `conflict` names the target's natural key among `columns`. Key
+    columns listed in `nullable_dates` may be NULL and compare equal when both are.
     """
 
     table: str
@@ -30,7 +29,6 @@ class TableSync:
     columns: Sequence[str]
     select_sql: str
     conflict: Sequence[str]
-    key: Sequence[tuple[str, str]]
     # Statements run after the upsert (e.g. self-references), each returning one boolean per
     # row it touched: true where that row counts as updated rather than just inserted.
     after_upsert: Sequence[str] = ()
@@ -88,9 +86,17 @@ def stage(conn: Connection, spec: TableSync, rows: Iterable[dict]) -> int:
 
 
 def prune(conn: Connection, spec: TableSync) -> int:
-    """Delete target rows whose natural key is not in the stage."""
-    match = " AND ".join(spec.equal(f"({expr})", f"s.{col}", col) for expr, col in spec.key)
-    sql = f"DELETE FROM {spec.table} t WHERE NOT EXISTS (SELECT 1 FROM {spec.stage} s WHERE {match})"
+    """Delete target rows whose natural key the stage no longer holds.
+
+    Keys are compared after resolution (ids of reports, regions...), as a hash anti-join. A
+    staged row whose parent does not exist yet cannot match, and needs not: no target row
+    can point at a parent that does not exist.
+    """
+    match = " AND ".join(spec.equal(f"t.{c}", f"src.{c}", c) for c in spec.conflict)
+    sql = f"""
+        DELETE FROM {spec.table} t WHERE NOT EXISTS (
+            SELECT 1 FROM ({spec.select_sql}) AS src ({", ".join(spec.columns)}) WHERE {match})
+    """
     with conn.connection.driver_connection.cursor() as cur:
         cur.execute(sql)
         return cur.rowcount

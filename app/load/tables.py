@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from app.load.sync import TableSync
 
-_REPORT_OF_T = "(SELECT slug FROM reports r WHERE r.id = t.report_id)"
 # A region code is read as the unit valid on the report's reference date (codes were reused).
 _REGION_AT = """LEFT JOIN regions {alias} ON {alias}.code = s.{col}
     AND (s.regions_valid_on >= {alias}.valid_from OR {alias}.valid_from IS NULL)
@@ -45,10 +44,31 @@ REGIONS = TableSync(
     columns=["code", "valid_from", "name", "name_folded", "unit_type", "level", "valid_to"],
     select_sql="SELECT code, valid_from, name, name_folded, unit_type, level, valid_to FROM stage_regions s",
     conflict=["code", "valid_from"],
-    key=[("t.code", "code"), ("t.valid_from", "valid_from")],
     nullable_dates=["valid_from"],
     # A parent belongs to the same era as its child.
     after_upsert=[_parent_fixup("regions", "code", "AND {c}.valid_from IS NOT DISTINCT FROM s.valid_from")],
+)
+
+_SAME_ERA = "coalesce({a}.valid_from, '-infinity'::date) = coalesce(s.{col}, '-infinity'::date)"
+REGION_SUCCESSIONS = TableSync(
+    table="region_successions",
+    stage_columns=[
+        ("predecessor_code", "text"),
+        ("predecessor_valid_from", "date"),
+        ("successor_code", "text"),
+        ("successor_valid_from", "date"),
+        ("coverage", "text"),
+    ],
+    columns=["predecessor_id", "successor_id", "coverage"],
+    select_sql=f"""
+        SELECT p.id, n.id, s.coverage
+        FROM stage_region_successions s
+        LEFT JOIN regions p ON p.code = s.predecessor_code
+            AND {_SAME_ERA.format(a="p", col="predecessor_valid_from")}
+        LEFT JOIN regions n ON n.code = s.successor_code
+            AND {_SAME_ERA.format(a="n", col="successor_valid_from")}
+    """,
+    conflict=["predecessor_id", "successor_id"],
 )
 
 INDICATORS = TableSync(
@@ -64,7 +84,6 @@ INDICATORS = TableSync(
     columns=["code", "name_vi", "name_en", "unit", "measure", "description"],
     select_sql="SELECT code, name_vi, name_en, unit, measure, description FROM stage_indicators s",
     conflict=["code"],
-    key=[("t.code", "code")],
 )
 
 PROGRAMS = TableSync(
@@ -81,7 +100,6 @@ PROGRAMS = TableSync(
     columns=["code", "name_vi", "name_en", "kind", "period_start", "period_end"],
     select_sql="SELECT code, name_vi, name_en, kind, period_start, period_end FROM stage_programs s",
     conflict=["code"],
-    key=[("t.code", "code")],
     after_upsert=[_parent_fixup("programs", "code")],
 )
 
@@ -117,7 +135,6 @@ REPORTS = TableSync(
     columns=_REPORT_COLUMNS,
     select_sql=f"SELECT {', '.join(_REPORT_COLUMNS)} FROM stage_reports s",
     conflict=["slug"],
-    key=[("t.slug", "slug")],
 )
 
 PEOPLE = TableSync(
@@ -126,12 +143,10 @@ PEOPLE = TableSync(
     columns=["key", "full_name", "name_folded"],
     select_sql="SELECT DISTINCT ON (key) key, full_name, name_folded FROM stage_people s ORDER BY key",
     conflict=["key"],
-    key=[("t.key", "key")],
 )
 
 _SPAN = [("char_start", "integer"), ("char_end", "integer"), ("evidence_text", "text")]
 _FACT_BASE = [("report_slug", "text"), ("fact_key", "text"), ("regions_valid_on", "date")]
-_FACT_KEY = [(_REPORT_OF_T, "report_slug"), ("t.fact_key", "fact_key")]
 _WHERE_COMMON = [
     ("region_code", "text"),
     ("program_code", "text"),
@@ -184,7 +199,6 @@ OBSERVATIONS = TableSync(
         LEFT JOIN programs p ON p.code = s.program_code
     """,
     conflict=["report_id", "fact_key"],
-    key=_FACT_KEY,
 )
 
 FUNDING = TableSync(
@@ -227,7 +241,6 @@ FUNDING = TableSync(
         LEFT JOIN programs p ON p.code = s.program_code
     """,
     conflict=["report_id", "fact_key"],
-    key=_FACT_KEY,
 )
 
 POSITIONS = TableSync(
@@ -249,10 +262,6 @@ POSITIONS = TableSync(
         {_REGION_AT.format(alias="g", col="region_code")}
     """,
     conflict=["report_id", "person_id"],
-    key=[
-        (_REPORT_OF_T, "report_slug"),
-        ("(SELECT key FROM people p WHERE p.id = t.person_id)", "person_key"),
-    ],
 )
 
 STATEMENTS = TableSync(
@@ -282,8 +291,18 @@ STATEMENTS = TableSync(
         {_REGION_AT.format(alias="g", col="region_code")}
     """,
     conflict=["report_id", "fact_key"],
-    key=_FACT_KEY,
 )
 
 # Parents before children: the order of upserts; pruning runs in reverse.
-ALL = (REGIONS, INDICATORS, PROGRAMS, REPORTS, PEOPLE, OBSERVATIONS, FUNDING, POSITIONS, STATEMENTS)
+ALL = (
+    REGIONS,
+    REGION_SUCCESSIONS,
+    INDICATORS,
+    PROGRAMS,
+    REPORTS,
+    PEOPLE,
+    OBSERVATIONS,
+    FUNDING,
+    POSITIONS,
+    STATEMENTS,
+)

@@ -36,6 +36,7 @@ UNIT_NOUNS = (
     "xã",
     "thôn",
     "đồng",
+    "mm",
 )
 
 
@@ -75,6 +76,7 @@ class Quantity:
     start: int
     end: int
     text: str
+    denominator: Decimal | None = None  # "47/88 xã": 47 of 88
 
     @property
     def is_percent(self) -> bool:
@@ -96,9 +98,20 @@ def format_number(value: Decimal | int) -> str:
     return sign + grouped + ("," + frac if frac else "")
 
 
+_FRACTION = re.compile(rf"(?<![\w/.,])(\d+)/(\d+)(?![\w/.,])\s+(?P<unit>{_UNIT})(?!\w)", re.IGNORECASE)
+
+
+def find_fractions(text: str) -> list[Quantity]:
+    """ "47/88 xã" (47 of 88 communes). Only with a unit noun: a bare "16/11" is a day and month."""
+    return [
+        Quantity(Decimal(m[1]), None, None, m["unit"].lower(), m.start(), m.end(), m[0], Decimal(m[2]))
+        for m in _FRACTION.finditer(text)
+    ]
+
+
 def find_quantities(text: str) -> list[Quantity]:
-    """Every quantity in `text`, in order, with spans relative to `text`."""
-    found = []
+    """Every quantity in `text`, in order, with spans relative to `text`; fractions included."""
+    found = find_fractions(text)
     for m in _QUANTITY.finditer(text):
         low = parse_number(m["low"])
         high = parse_number(m["high"]) if m["high"] else None
@@ -118,4 +131,4 @@ def find_quantities(text: str) -> list[Quantity]:
                 text=m.group(0),
             )
         )
-    return found
+    return sorted(found, key=lambda q: q.start)

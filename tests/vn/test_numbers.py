@@ -65,9 +65,17 @@ def test_find_quantities_reads_value_range_qualifier_magnitude_and_unit(text, va
     assert text[q.start : q.end] == q.text
 
 
-@pytest.mark.parametrize("text", ["27/02/2024 - 14:24", "0:00 / 0:00", "47/88 xã", "08:31, 01/12/2024"])
-def test_dates_times_and_fractions_are_not_read_as_plain_quantities(text):
+@pytest.mark.parametrize("text", ["27/02/2024 - 14:24", "0:00 / 0:00", "08:31, 01/12/2024", "ngày 16/11"])
+def test_dates_and_times_are_not_read_as_quantities(text):
     assert find_quantities(text) == []
+
+
+def test_a_fraction_with_its_unit_is_a_quantity_of_a_whole():
+    fractions = find_quantities("tỉnh có 47/88 xã và 315/644 thôn thoát khỏi diện đặc biệt khó khăn")
+    assert [(q.value, q.denominator, q.unit) for q in fractions] == [
+        (Decimal(47), Decimal(88), "xã"),
+        (Decimal(315), Decimal(644), "thôn"),
+    ]
 
 
 @given(st.integers(min_value=0, max_value=10**15))

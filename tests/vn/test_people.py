@@ -1,0 +1,90 @@
+"""People with honorifics and titles, and abbreviations."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.vn.people import expand_abbreviations, find_people
+from tests.vn.conftest import article
+
+
+def _people(text):
+    return {(p.name, p.title) for p in find_people(text)}
+
+
+def test_honorific_name_then_titles():
+    text = (
+        "Theo ông Phạm Duy Hưng, Ủy viên Ban thường vụ Tỉnh ủy, Phó Chủ tịch UBND tỉnh Bắc Kạn,"
+        " cần tăng cường"
+    )
+    (p,) = find_people(text)
+    assert (p.honorific, p.name) == ("ông", "Phạm Duy Hưng")
+    assert p.title == "Ủy viên Ban thường vụ Tỉnh ủy, Phó Chủ tịch UBND tỉnh Bắc Kạn"
+    assert p.organization == "Ủy ban nhân dân tỉnh Bắc Kạn"
+    assert (
+        text[p.start : p.end]
+        == "ông Phạm Duy Hưng, Ủy viên Ban thường vụ Tỉnh ủy, Phó Chủ tịch UBND tỉnh Bắc Kạn"
+    )
+
+
+def test_title_then_name_after_dong_chi():
+    text = "Theo đồng chí Trưởng Phòng Lao động-Thương binh và Xã hội huyện Đồng Hỷ Lê Thị Thu Hà, địa phương"
+    (p,) = find_people(text)
+    assert p.name == "Lê Thị Thu Hà"
+    assert p.title == "Trưởng Phòng Lao động-Thương binh và Xã hội huyện Đồng Hỷ"
+    assert p.organization == "Phòng Lao động-Thương binh và Xã hội huyện Đồng Hỷ"
+
+
+def test_a_title_without_a_name_is_kept_as_an_unnamed_speaker():
+    (p,) = find_people("Đồng chí Trưởng Phòng Lao động-Thương binh và Xã hội huyện Đồng Hỷ cho biết: “...”")
+    assert p.name is None and p.title.startswith("Trưởng Phòng")
+
+
+def test_plain_capitalized_words_are_not_people():
+    assert (
+        find_people("Chương trình mục tiêu quốc gia giảm nghèo bền vững. Ngân hàng Chính sách xã hội") == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [
+        ("Phó Chủ tịch UBND huyện", "Phó Chủ tịch Ủy ban nhân dân huyện"),
+        ("Đại biểu HĐND tỉnh", "Đại biểu Hội đồng nhân dân tỉnh"),
+        ("Phòng LĐ-TB&XH TP. Bạc Liêu", "Phòng Lao động - Thương binh và Xã hội thành phố Bạc Liêu"),
+        ("Chương trình MTQG giảm nghèo", "Chương trình mục tiêu quốc gia giảm nghèo"),
+    ],
+)
+def test_usual_abbreviations_expand(short, long):
+    assert expand_abbreviations(short) == long
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        (
+            "000",
+            {
+                ("Phạm Duy Hưng", "Ủy viên Ban thường vụ Tỉnh ủy, Phó Chủ tịch UBND tỉnh Bắc Kạn"),
+                ("Trịnh Đức Minh", "Phó Chủ tịch UBND huyện Pác Nặm"),
+            },
+        ),
+        ("002", {("Nông Ngọc Nam", "Phó Chủ tịch UBND huyện Bình Gia")}),
+        (
+            "003",
+            {
+                ("Lê Thị Thu Hà", "Trưởng Phòng Lao động-Thương binh và Xã hội huyện Đồng Hỷ"),
+                ("Ngô Xuân Huy", "Phó Chủ tịch Ủy ban nhân dân huyện Đồng Hỷ"),
+                (None, "Trưởng Phòng Lao động-Thương binh và Xã hội huyện Đồng Hỷ"),
+                ("Hoàng Văn Bình", None),
+            },
+        ),
+        ("001", set()),
+        ("004", set()),
+    ],
+)
+def test_people_of_the_seed_articles(stem, expected):
+    found = _people(article(stem))
+    assert expected <= found
+    if not expected:
+        assert found == set()
