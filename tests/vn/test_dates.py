@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from app.vn.dates import find_periods, parse_printed_date, parse_printed_timestamp
+from tests.vn.conftest import article
 
 D = dt.date
 
@@ -48,3 +49,30 @@ def test_periods_in_running_text(text, kind, start, end):
     (p,) = find_periods(text)
     assert (p.kind, p.period_start, p.period_end) == (kind, start, end)
     assert text[p.start : p.end] == p.text
+
+
+@pytest.mark.parametrize(
+    ("stem", "words", "start", "end"),
+    [
+        ("000", "cuối năm 2023", D(2023, 12, 31), D(2023, 12, 31)),
+        ("000", "tháng 12/2022", D(2022, 12, 1), D(2022, 12, 31)),
+        ("000", "Giai đoạn từ 2021 - 2025", D(2021, 1, 1), D(2025, 12, 31)),
+        ("000", "27/02/2024", D(2024, 2, 27), D(2024, 2, 27)),
+        ("001", "giai đoạn 2021 - 2025", D(2021, 1, 1), D(2025, 12, 31)),
+        ("001", "04/07/2024", D(2024, 7, 4), D(2024, 7, 4)),
+        ("002", "giai đoạn 2021-2024", D(2021, 1, 1), D(2024, 12, 31)),
+        ("002", "hết năm 2023", D(2023, 12, 31), D(2023, 12, 31)),
+        ("002", "ngày 23 tháng 08 năm 2019", D(2019, 8, 23), D(2019, 8, 23)),
+        ("002", "01/12/2024", D(2024, 12, 1), D(2024, 12, 1)),
+        ("003", "nhiệm kỳ 2020-2025", D(2020, 1, 1), D(2025, 12, 31)),
+        ("003", "từ năm 2022 đến nay", D(2022, 1, 1), None),
+        ("003", "năm 2022 và 2023", D(2022, 1, 1), D(2023, 12, 31)),
+        ("004", "hết năm 2024", D(2024, 12, 31), D(2024, 12, 31)),
+        ("004", "năm 2023", D(2023, 1, 1), D(2023, 12, 31)),
+    ],
+)
+def test_periods_of_the_seed_articles(stem, words, start, end):
+    text = article(stem)
+    at = text.index(words)
+    found = [p for p in find_periods(text) if p.start == at and p.text == words]
+    assert [(p.period_start, p.period_end) for p in found] == [(start, end)]
