@@ -105,10 +105,19 @@ def load_seeds_command(seeds_dir: Path | None, no_wait: bool) -> None:
 
 @cli.command("check")
 @SEEDS_OPTION
-def check_command(seeds_dir: Path | None) -> None:
+@click.option(
+    "--coverage",
+    "show_coverage",
+    is_flag=True,
+    help="List every number of each body and what accounts for it.",
+)
+def check_command(seeds_dir: Path | None, show_coverage: bool) -> None:
     """Verify every mapping against its article without touching a database.
 
-    Example: povertydb check
+    Checks spans, values and references, and that every quantity of each body is mapped to a
+    row or left out with a reason.
+
+    Example: povertydb check --coverage
     """
     seeds = seeds_dir or _settings().seeds_dir
     try:
@@ -117,7 +126,12 @@ def check_command(seeds_dir: Path | None) -> None:
         _fail_seeds(exc)
     reports = collected.reports
     facts = sum(len(r.observations) + len(r.funding) + len(r.statements) for r in reports)
-    click.echo(f"OK: {len(reports)} report(s), {facts} fact(s), every span and value verified.")
+    if show_coverage:
+        for report in reports:
+            click.echo(f"{report.report['source_file']} ({report.report['slug']}):")
+            for c in report.coverage:
+                click.echo(f"  {c.token.start:>6}  {c.token.text:<14} {c.status:<10} {c.by}")
+    click.echo(f"OK: {len(reports)} report(s), {facts} fact(s), every span, value and number accounted for.")
     for line in _unmapped(collected):
         click.echo(line)
     gazetteer = collected.ref.gazetteer

@@ -138,6 +138,8 @@ class Report(Base):
     body_end: Mapped[int] = mapped_column(Integer)
     regions_valid_on: Mapped[dt.date] = mapped_column(Date)
     mapping_sha256: Mapped[str] = mapped_column(Text)
+    # sha256 of text, mapping and code version: an unchanged report is skipped by the loader.
+    load_checksum: Mapped[str | None] = mapped_column(Text)
     load_run_id: Mapped[int] = _run_fk()
     __table_args__ = (
         CheckConstraint("slug ~ '^[a-z0-9][a-z0-9-]*$'", name="slug_format"),

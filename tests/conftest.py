@@ -94,21 +94,24 @@ def seeds_copy(tmp_path) -> Path:
     return target
 
 
-def table_snapshot(engine: Engine, exclude: tuple[str, ...] = ("load_runs", "alembic_version")) -> dict:
+def table_snapshot(
+    engine: Engine,
+    exclude: tuple[str, ...] = ("load_runs", "alembic_version"),
+    ignore_columns: tuple[str, ...] = (),
+) -> dict:
     """Every row of every public table, in a stable order: equal snapshots mean equal tables."""
     with engine.connect() as conn:
-        tables = (
-            conn.exec_driver_sql(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-            )
-            .scalars()
-            .all()
-        )
-        rows = {
-            t: conn.exec_driver_sql(f"SELECT * FROM {t} ORDER BY 1, 2").all()
-            for t in tables
-            if t not in exclude
-        }
+        tables = conn.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        ).scalars()
+        rows = {}
+        for t in [t for t in tables if t not in exclude]:
+            columns = conn.exec_driver_sql(
+                "SELECT column_name FROM information_schema.columns"
+                f" WHERE table_schema = 'public' AND table_name = '{t}' ORDER BY ordinal_position"
+            ).scalars()
+            kept = ", ".join(c for c in columns if c not in ignore_columns)
+            rows[t] = conn.exec_driver_sql(f"SELECT {kept} FROM {t} ORDER BY 1, 2").all()
         # A no-op run must not consume ids either.
         sequences = conn.exec_driver_sql(
             "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1"

@@ -73,4 +73,6 @@ def test_an_unreachable_server_is_a_message_not_a_traceback():
 def test_check_verifies_the_shipped_seeds_without_a_database():
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 0, result.output
-    assert "every span and value verified" in result.output
+    assert "OK: 5 report(s)" in result.output
+    assert "every span, value and number accounted for" in result.output
+    assert "Not loaded" not in result.output

@@ -33,6 +33,8 @@ class TableSync:
     # row it touched: true where that row counts as updated rather than just inserted.
     after_upsert: Sequence[str] = ()
     nullable_dates: Sequence[str] = ()
+    # Rows outside this SQL predicate over `t` are never pruned (facts of skipped reports).
+    prune_scope: str = "true"
 
     def equal(self, left: str, right: str, column: str) -> str:
         """A hash-joinable equality of key `column`, NULL matching NULL where it may be NULL."""
@@ -85,7 +87,7 @@ def stage(conn: Connection, spec: TableSync, rows: Iterable[dict]) -> int:
     return count
 
 
-def prune(conn: Connection, spec: TableSync) -> int:
+def prune(conn: Connection, spec: TableSync, params: dict) -> int:
     """Delete target rows whose natural key the stage no longer holds.
 
     Keys are compared after resolution (ids of reports, regions...), as a hash anti-join. A
@@ -94,11 +96,11 @@ def prune(conn: Connection, spec: TableSync) -> int:
     """
     match = " AND ".join(spec.equal(f"t.{c}", f"src.{c}", c) for c in spec.conflict)
     sql = f"""
-        DELETE FROM {spec.table} t WHERE NOT EXISTS (
+        DELETE FROM {spec.table} t WHERE ({spec.prune_scope}) AND NOT EXISTS (
             SELECT 1 FROM ({spec.select_sql}) AS src ({", ".join(spec.columns)}) WHERE {match})
     """
     with conn.connection.driver_connection.cursor() as cur:
-        cur.execute(sql)
+        cur.execute(sql, params)
         return cur.rowcount
 
 
@@ -132,18 +134,27 @@ def upsert(conn: Connection, spec: TableSync, run_id: int) -> tuple[int, int]:
     return inserted, updated
 
 
-def sync_all(conn: Connection, plan: Sequence[tuple[TableSync, Iterable[dict]]], run_id: int) -> SyncResult:
+def sync_all(
+    conn: Connection,
+    plan: Sequence[tuple[TableSync, Iterable[dict]]],
+    run_id: int,
+    params: dict | None = None,
+    skipped: dict[str, int] | None = None,
+) -> SyncResult:
     """Stage every table, prune in reverse dependency order, then upsert in dependency order.
 
     `plan` lists tables parents first. Pruning children first keeps foreign keys valid; upserting
-    parents first lets children resolve their keys by joins.
+    parents first lets children resolve their keys by joins. `params` feed the prune scopes;
+    `skipped` counts rows left alone on purpose, reported as unchanged.
     """
     result = SyncResult({spec.table: Counts() for spec, _ in plan})
     staged = {spec.table: stage(conn, spec, rows) for spec, rows in plan}
     for spec, _ in reversed(plan):
-        result.of(spec.table).deleted = prune(conn, spec)
+        result.of(spec.table).deleted = prune(conn, spec, params or {})
     for spec, _ in plan:
         counts = result.of(spec.table)
         counts.inserted, counts.updated = upsert(conn, spec, run_id)
-        counts.unchanged = max(staged[spec.table] - counts.inserted - counts.updated, 0)
+        counts.unchanged = (
+            staged[spec.table] - counts.inserted - counts.updated + (skipped or {}).get(spec.table, 0)
+        )
     return result

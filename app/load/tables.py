@@ -104,6 +104,7 @@ PROGRAMS = TableSync(
 )
 
 _REPORT_COLUMNS = [
+    "load_checksum",
     "slug",
     "source_file",
     "text",
@@ -145,6 +146,8 @@ PEOPLE = TableSync(
     conflict=["key"],
 )
 
+# Facts of reports skipped as unchanged (slugs in %(clean)s) are neither staged nor pruned.
+_NOT_SKIPPED = "t.report_id NOT IN (SELECT id FROM reports WHERE slug = ANY(%(clean)s))"
 _SPAN = [("char_start", "integer"), ("char_end", "integer"), ("evidence_text", "text")]
 _FACT_BASE = [("report_slug", "text"), ("fact_key", "text"), ("regions_valid_on", "date")]
 _WHERE_COMMON = [
@@ -199,6 +202,7 @@ OBSERVATIONS = TableSync(
         LEFT JOIN programs p ON p.code = s.program_code
     """,
     conflict=["report_id", "fact_key"],
+    prune_scope=_NOT_SKIPPED,
 )
 
 FUNDING = TableSync(
@@ -241,6 +245,7 @@ FUNDING = TableSync(
         LEFT JOIN programs p ON p.code = s.program_code
     """,
     conflict=["report_id", "fact_key"],
+    prune_scope=_NOT_SKIPPED,
 )
 
 POSITIONS = TableSync(
@@ -262,6 +267,7 @@ POSITIONS = TableSync(
         {_REGION_AT.format(alias="g", col="region_code")}
     """,
     conflict=["report_id", "person_id"],
+    prune_scope=_NOT_SKIPPED,
 )
 
 STATEMENTS = TableSync(
@@ -291,6 +297,7 @@ STATEMENTS = TableSync(
         {_REGION_AT.format(alias="g", col="region_code")}
     """,
     conflict=["report_id", "fact_key"],
+    prune_scope=_NOT_SKIPPED,
 )
 
 # Parents before children: the order of upserts; pruning runs in reverse.

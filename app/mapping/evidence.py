@@ -30,17 +30,25 @@ def check_value(
 ) -> str | None:
     """None if the quote states this value; else what is wrong."""
     quantities = find_quantities(quote)
-    wanted = abs(value) if measure == "change" else value
-    matches = [q for q in quantities if q.value == wanted and q.value_high == value_high]
+    wanted, wanted_high = value, value_high
+    if measure == "change":  # the words carry the sign: "giảm 4-5%" is -5 to -4
+        wanted, wanted_high = (
+            sorted((abs(value), abs(value_high))) if value_high is not None else (abs(value), None)
+        )
+    matches = [q for q in quantities if q.value == wanted and q.value_high == wanted_high]
     if not matches:
         seen = ", ".join(_describe(q) for q in quantities) or "no number"
-        stated = f"{wanted}" + (f"-{value_high}" if value_high is not None else "")
+        stated = f"{wanted}" + (f"-{wanted_high}" if wanted_high is not None else "")
         return f"value {stated} is not stated in quote {quote!r} (it reads: {seen})"
     q = matches[0]
     if q.qualifier != qualifier:
         return f"qualifier is {qualifier!r} but the quote {quote!r} says {q.qualifier!r}"
     if unit in ("percent", "percentage_points") and not q.is_percent:
         return f"unit is {unit} but {q.text!r} is not a percentage"
+    if unit not in ("percent", "percentage_points") and q.is_percent:
+        return f"unit is {unit} but {q.text!r} is a percentage"
+    if unit == "vnd" and q.unit != "đồng":
+        return f"an amount in VND needs 'đồng' after the number, {q.text!r} has none"
     if measure == "change" and value != 0:
         words = RISE_WORDS if value > 0 else FALL_WORDS
         if not any(w in quote.lower() for w in words):

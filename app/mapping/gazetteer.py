@@ -22,6 +22,7 @@ from app.vn.units import REFORM_DATE, AdminUnit, split_type
 BEFORE_FILE = Path("gazetteer/units_before_2025-07-01.csv")
 PROVINCES_AFTER_FILE = Path("gazetteer/provinces_from_2025-07-01.csv")
 CONVERSION_FILE = Path("gazetteer/conversion_2025-07-01.csv")
+GAZETTEER_FILES = (BEFORE_FILE, PROVINCES_AFTER_FILE, CONVERSION_FILE)
 LAST_DAY_BEFORE = REFORM_DATE - dt.timedelta(days=1)
 _CODE_IN_PARENS = re.compile(r"\((\d+)\)\s*$")
 

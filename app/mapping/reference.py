@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -11,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from app.mapping.errors import MappingError, pydantic_problems
-from app.mapping.gazetteer import Gazetteer, read_gazetteer
+from app.mapping.gazetteer import GAZETTEER_FILES, Gazetteer, read_gazetteer
 from app.mapping.periods import parse_period
 from app.vn.units import AdminUnit, UnitIndex
 
@@ -62,6 +63,7 @@ class Reference:
     programs: dict[str, ProgramDef]
     gazetteer: Gazetteer
     units: UnitIndex
+    digest: str  # sha256 of every reference file: a change reloads every report
 
     def region(self, code: str, day: dt.date) -> AdminUnit | None:
         return self.units.get(code, day)
@@ -102,4 +104,7 @@ def read_reference(seeds_dir: Path) -> Reference:
             except ValueError as exc:
                 raise MappingError(programs_path, [f"{program.code}: {exc}"]) from None
     gazetteer = read_gazetteer(seeds_dir)
-    return Reference(indicators, programs, gazetteer, UnitIndex(gazetteer.units))
+    digest = hashlib.sha256()
+    for path in (indicators_path, programs_path, *(seeds_dir / f for f in GAZETTEER_FILES)):
+        digest.update(path.read_bytes())
+    return Reference(indicators, programs, gazetteer, UnitIndex(gazetteer.units), digest.hexdigest())

@@ -76,18 +76,35 @@ class Defaults(Strict):
     _period = field_validator("period")(PeriodSpec.check)
 
 
-class Located(Strict):
-    """Anything that points at words of the article."""
+class Passage(Strict):
+    """Words of the article: `quote`, found once in the body, or once inside `within`."""
 
-    key: Key
     quote: NonEmpty
     within: NonEmpty | None = Field(None, description="A longer unique passage containing `quote`.")
+    until: NonEmpty | None = Field(
+        None,
+        description="Long passages: the span runs from `quote` to the end of the first `until` after it.",
+    )
 
     @model_validator(mode="after")
     def _quote_inside_within(self):
         if self.within is not None and self.quote not in self.within:
             raise ValueError("`quote` must be part of `within`")
+        if self.within is not None and self.until is not None:
+            raise ValueError("use `within` or `until`, not both")
         return self
+
+
+class Located(Passage):
+    """A fact: a passage with a key that is unique within the file."""
+
+    key: Key
+
+
+class LeftOut(Passage):
+    """Numbers of the body deliberately not mapped, and why."""
+
+    reason: NonEmpty
 
 
 class Figure(Located):
@@ -139,6 +156,7 @@ class Mapping(Strict):
     funding: list[FundingItem] = []
     people: list[PersonItem] = []
     statements: list[StatementItem] = []
+    left_out: list[LeftOut] = []
 
     @model_validator(mode="after")
     def _keys_unique(self):

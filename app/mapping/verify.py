@@ -11,10 +11,11 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.mapping.coverage import Covered, Span, coverage, fact_values
 from app.mapping.errors import MappingError
 from app.mapping.evidence import check_value, find_all, unique_span
 from app.mapping.reference import Reference
-from app.mapping.schema import Figure, FundingItem, Located, Mapping, read_mapping, resolve_period
+from app.mapping.schema import Figure, FundingItem, Mapping, Passage, read_mapping, resolve_period
 from app.vn.dates import parse_printed_date
 from app.vn.normalize import fold, nfc
 
@@ -29,6 +30,7 @@ class VerifiedReport:
     people: list[dict] = field(default_factory=list)
     positions: list[dict] = field(default_factory=list)
     statements: list[dict] = field(default_factory=list)
+    coverage: list[Covered] = field(default_factory=list)
 
 
 def sha256_hex(data: bytes) -> str:
@@ -41,7 +43,7 @@ class _Checker:
         self.body_start, self.body_end = body
         self.problems: list[str] = []
 
-    def locate(self, where: str, item: Located) -> tuple[int, int] | None:
+    def locate(self, where: str, item: Passage) -> tuple[int, int] | None:
         """Absolute [start, end) of `item.quote`, unique within the body (or within `within`)."""
         body = self.text[self.body_start : self.body_end]
         anchor = item.within or item.quote
@@ -61,17 +63,33 @@ class _Checker:
                 self.problems.append(f"{where}: quote {item.quote!r} occurs {len(inner)} times in `within`")
                 return None
             start, end = start + inner[0][0], start + inner[0][1]
+        if item.until:
+            tail = find_all(body, item.until, start)
+            if not tail:
+                self.problems.append(f"{where}: until {item.until!r} does not follow the quote in the body")
+                return None
+            end = tail[0][1]
         return self.body_start + start, self.body_start + end
 
 
-def _field(item: Located) -> str:
+def _field(item: Passage) -> str:
     return "within" if item.within else "quote"
 
 
 def verify(
-    mapping: Mapping, text: str, ref: Reference, *, path: Path, source_file: str, mapping_bytes: bytes
+    mapping: Mapping,
+    text: str,
+    ref: Reference,
+    *,
+    path: Path,
+    source_file: str,
+    mapping_bytes: bytes,
+    check_coverage: bool = True,
 ) -> VerifiedReport:
-    """Every problem of the file at once, as one MappingError; else the rows."""
+    """Every problem of the file at once, as one MappingError; else the rows.
+
+    `check_coverage` off is for tests of spans and values on texts made by hand.
+    """
     meta = mapping.report
     problems: list[str] = []
     for name in ("title", "publisher", "author", "published", "url"):
@@ -155,6 +173,8 @@ def verify(
         row = common(where, fund, fund.region, fund.program, fund.period)
         out.funding.append(row | _funding_fields(fund, where, text, body, checker.problems))
     _people_and_statements(mapping, ref, valid_on, checker, out)
+    if check_coverage:
+        out.coverage = _check_coverage(mapping, text, body, out, checker)
     if checker.problems:
         raise MappingError(path, checker.problems)
     return out
@@ -252,6 +272,43 @@ def _people_and_statements(
                 "evidence_text": checker.text[located[0] : located[1]],
             }
         out.statements.append(row)
+
+
+def _check_coverage(
+    mapping: Mapping, text: str, body: tuple[int, int], out: VerifiedReport, checker: _Checker
+) -> list[Covered]:
+    facts = [
+        Span(r["char_start"], r["char_end"], r["fact_key"], fact_values(r["value"], r["value_high"]))
+        for r in out.observations
+        if "char_start" in r
+    ] + [
+        Span(
+            r["char_start"], r["char_end"], r["fact_key"], fact_values(r["amount_vnd"], r["amount_high_vnd"])
+        )
+        for r in out.funding
+        if "char_start" in r
+    ]
+    passages = []
+    for i, item in enumerate(mapping.left_out):
+        located = checker.locate(f"left_out[{i}]", item)
+        if located is not None:
+            passages.append((i, Span(*located, item.reason)))
+    if checker.problems:
+        return []  # spans are incomplete; coverage would only repeat the problems
+    covered = coverage(text, body, facts, [p for _, p in passages])
+    for c in covered:
+        if c.status == "unexplained":
+            line = text.count("\n", 0, c.token.start) + 1
+            context = text[max(body[0], c.token.start - 30) : c.token.end + 20].replace("\n", " ")
+            checker.problems.append(
+                f"coverage: {c.token.text!r} on line {line} is {c.by}: ...{context}... "
+                "(map it to a figure or funding item, or list it under left_out with a reason)"
+            )
+    for i, passage in passages:
+        if not any(c.status == "left_out" and c.by == passage.label and
+                   passage.start <= c.token.start < passage.end for c in covered):  # fmt: skip
+            checker.problems.append(f"left_out[{i}]: {mapping.left_out[i].quote!r} leaves out no number")
+    return covered
 
 
 def verify_file(mapping_path: Path, ref: Reference) -> VerifiedReport:

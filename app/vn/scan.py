@@ -18,7 +18,8 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 _ROMAN = re.compile(r"(?<=\s)(?:lần\s+thứ|thứ|khóa|vùng|khu\s+vực)\s+([IVXLC]+)(?![\w])", re.IGNORECASE)
 # Words after which a number names something rather than counts it.
 _LABEL_BEFORE = re.compile(
-    r"(?<!\w)(?:dự\s+án|phường|quận|số|nghị\s+quyết|quyết\s+định|chỉ\s+thị|khu|tổ|khóm|ấp)\s*$", re.IGNORECASE
+    r"(?<!\w)(?:dự\s+án|ảnh|hình|phường|quận|số|nghị\s+quyết|quyết\s+định|chỉ\s+thị|khu|tổ|khóm|ấp)\s*$",
+    re.IGNORECASE,
 )
 _DAY_MONTH = re.compile(r"(?<![\w/.,])([0-3]?\d)/([01]?\d)(?![\w/]|[.,]\d)")
 _PHONE = re.compile(r"(?<!\d)0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?!\d)")

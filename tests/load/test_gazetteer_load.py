@@ -77,12 +77,17 @@ def test_sql_folding_agrees_with_python_folding_for_every_region_name(loaded_eng
     assert [name for name, folded in rows if folded != fold(name)] == []
 
 
-def test_the_roll_up_query_moves_bac_kan_figures_to_thai_nguyen(loaded_engine):
+def test_the_roll_up_query_moves_2023_figures_to_the_provinces_of_today(loaded_engine):
     sql = (PROJECT_ROOT / "queries" / "roll_up_to_current_provinces.sql").read_text(encoding="utf-8")
     rows = _rows(loaded_engine, sql)
-    assert rows
-    assert {(r.reported_for_code, r.province_code_today) for r in rows} == {("06", "19")}
-    assert {r.province_today for r in rows} == {"Tỉnh Thái Nguyên"}
+    assert {(r.reported_for, r.province_today) for r in rows} == {
+        ("Tỉnh Bắc Kạn", "Tỉnh Thái Nguyên"),
+        ("Huyện Na Rì", "Tỉnh Thái Nguyên"),  # Bắc Kạn's district
+        ("Huyện Đồng Hỷ", "Tỉnh Thái Nguyên"),
+        ("Huyện Bình Gia", "Tỉnh Lạng Sơn"),
+        ("Thành phố Bạc Liêu", "Tỉnh Cà Mau"),
+    }
+    assert {r.coverage for r in rows} == {"whole"}
 
 
 def test_a_second_load_leaves_the_regions_untouched(engine, snapshot):

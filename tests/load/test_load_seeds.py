@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from app.mapping.schema import read_mapping
 from tests.conftest import SEEDS
 
 ARTICLE_004 = "004_1809158b010efb0f"
+SLUG_004 = "ndo-bac-kan-2024-targets"
 FACT_TABLES = ("observations", "funding", "statements")
 
 
@@ -48,9 +50,11 @@ def test_every_span_is_its_evidence_text(loaded_engine):
         assert via_view[0] == via_view[1] > 0
 
 
-def test_every_figure_of_the_mapping_is_in_analytics_figures_inside_the_body(loaded_engine):
-    mapping = read_mapping(_mapping_path(SEEDS))
-    expected = {f"{mapping.report.slug}:{item.key}" for item in [*mapping.figures, *mapping.funding]}
+def test_every_figure_of_every_mapping_is_in_analytics_figures_inside_its_body(loaded_engine):
+    expected = set()
+    for path in sorted((SEEDS / "articles").glob("*.yaml")):
+        mapping = read_mapping(path)
+        expected |= {f"{mapping.report.slug}:{item.key}" for item in [*mapping.figures, *mapping.funding]}
     with loaded_engine.connect() as conn:
         rows = conn.execute(
             text("""
@@ -59,28 +63,58 @@ def test_every_figure_of_the_mapping_is_in_analytics_figures_inside_the_body(loa
         """)
         ).all()
     assert {figure_id for figure_id, _ in rows} == expected
-    assert len(expected) >= 20
+    assert len(expected) == len(rows) >= 69
     assert all(inside for _, inside in rows), "a figure lies outside the article body"
 
 
-def test_the_report_keeps_the_page_text_exactly_and_its_metadata(loaded_engine):
-    raw = (SEEDS / "articles" / f"{ARTICLE_004}.txt").read_text(encoding="utf-8")
+@pytest.mark.parametrize(
+    ("stem", "slug", "publisher", "author", "published_on"),
+    [
+        ("000_a65e3a874b89616e", "tnmt-bac-kan-2023-results", "TN&MT", "Lan Chi", date(2024, 2, 27)),
+        (
+            "001_44e0430bb1b87423",
+            "baobaclieu-bac-lieu-city-2023",
+            "báo Bạc Liêu",
+            "Minh Luân",
+            date(2024, 7, 4),
+        ),
+        # The site clock says 23/08/2019; the byline 01/12/2024.
+        (
+            "002_8bb7c323e6b1daaf",
+            "baodantoc-binh-gia-interview",
+            "Báo Dân tộc và Phát triển",
+            "Thúy Hồng",
+            date(2024, 12, 1),
+        ),
+        ("003_07fbacaad79b7bed", "dong-hy-mobilises-resources", None, None, None),
+        ("004_1809158b010efb0f", "ndo-bac-kan-2024-targets", "NDO", None, None),
+    ],
+)
+def test_each_report_keeps_its_page_text_exactly_and_its_printed_metadata(
+    loaded_engine, stem, slug, publisher, author, published_on
+):
+    raw = (SEEDS / "articles" / f"{stem}.txt").read_text(encoding="utf-8")
     with loaded_engine.connect() as conn:
-        row = conn.execute(text("SELECT * FROM analytics.reports")).mappings().one()
+        row = (
+            conn.execute(text("SELECT * FROM analytics.reports WHERE report_slug = :s"), {"s": slug})
+            .mappings()
+            .one()
+        )
     assert row["text"] == raw
-    assert row["source_file"] == f"{ARTICLE_004}.txt"
-    assert row["publisher"] == "NDO"
-    assert row["published_on"] is None and row["author"] is None  # the page prints neither
-    assert row["figure_count"] == 21
-    # The title line and the page chrome before the lead are outside the body.
-    assert raw[: row["body_start"]].strip() == row["title"]
+    assert row["source_file"] == f"{stem}.txt"
+    assert (row["publisher"], row["author"], row["published_on"]) == (publisher, author, published_on)
+    assert row["title"] in raw[: row["body_start"]]  # the headline is printed before the body
+    assert row["figure_count"] > 0
 
 
 def test_figures_carry_region_period_and_sign_as_the_article_says(loaded_engine):
     with loaded_engine.connect() as conn:
         fig = {
             r.indicator_code + ":" + str(r.period_start.year): r
-            for r in conn.execute(text("SELECT * FROM analytics.figures WHERE figure_kind = 'indicator'"))
+            for r in conn.execute(
+                text("SELECT * FROM analytics.figures WHERE figure_kind = 'indicator' AND report_slug = :s"),
+                {"s": SLUG_004},
+            )
         }
     fall = fig["poor_household_rate_change:2023"]
     assert (fall.value, fall.unit, fall.baseline_period_start.year) == (
@@ -124,7 +158,7 @@ def test_editing_one_figure_updates_only_its_row(engine, seeds_copy, snapshot):
     load_seeds(engine, seeds_copy)
     before = snapshot(engine)["observations"]
 
-    def retag(data):
+    def retag(data):  # figure 0 of article 004
         data["figures"][0]["status"] = "expected"
 
     _edit(_mapping_path(seeds_copy), retag)
@@ -137,27 +171,80 @@ def test_editing_one_figure_updates_only_its_row(engine, seeds_copy, snapshot):
     assert (counts.updated, counts.inserted, counts.deleted) == (1, 0, 0)
 
 
+def _facts_of(engine, slug: str) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            t: conn.execute(
+                text(f"SELECT count(*) FROM {t} x JOIN reports r ON r.id = x.report_id WHERE r.slug = :s"),
+                {"s": slug},
+            ).scalar_one()
+            for t in FACT_TABLES
+        }
+
+
 def test_removing_a_figure_from_the_mapping_deletes_its_row(engine, seeds_copy):
     load_seeds(engine, seeds_copy)
-    _edit(_mapping_path(seeds_copy), lambda d: d["figures"].pop())
+    before = _facts_of(engine, SLUG_004)
+
+    def drop_last_figure(data):
+        removed = data["figures"].pop()
+        data["left_out"] = [{"quote": removed["quote"], "reason": "dropped in a test"}]
+
+    _edit(_mapping_path(seeds_copy), drop_last_figure)
     report = load_seeds(engine, seeds_copy)
     assert report.result.counts["observations"].deleted == 1
     with engine.connect() as conn:
         keys = conn.execute(text("SELECT fact_key FROM observations")).scalars().all()
     assert "households-housing-supported-2024-target" not in keys
-    assert len(keys) == 19
+    assert _facts_of(engine, SLUG_004)["observations"] == before["observations"] - 1
 
 
-def test_removing_an_article_removes_the_report_and_all_its_rows(engine, seeds_copy):
+def test_removing_an_article_removes_the_report_and_all_its_rows_and_only_those(engine, seeds_copy, snapshot):
     load_seeds(engine, seeds_copy)
+    others = {
+        slug: _facts_of(engine, slug) for slug in ("tnmt-bac-kan-2023-results", "dong-hy-mobilises-resources")
+    }
     for suffix in (".yaml", ".txt"):
         _mapping_path(seeds_copy).with_suffix(suffix).unlink()
     load_seeds(engine, seeds_copy)
+    assert _facts_of(engine, SLUG_004) == dict.fromkeys(FACT_TABLES, 0)
     with engine.connect() as conn:
-        counts = [
-            conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in ("reports", *FACT_TABLES)
-        ]
-    assert counts == [0, 0, 0, 0]
+        assert (
+            conn.execute(text("SELECT count(*) FROM reports WHERE slug = :s"), {"s": SLUG_004}).scalar_one()
+            == 0
+        )
+    assert {slug: _facts_of(engine, slug) for slug in others} == others
+
+
+def test_unchanged_reports_are_skipped_by_their_checksum(engine, seeds_copy):
+    load_seeds(engine, seeds_copy)
+    with engine.connect() as conn:
+        before = dict(conn.execute(text("SELECT slug, load_checksum FROM reports")).all())
+    _edit(_mapping_path(seeds_copy), lambda d: d["figures"][0].update(status="expected"))
+    report = load_seeds(engine, seeds_copy)
+    with engine.connect() as conn:
+        after = dict(conn.execute(text("SELECT slug, load_checksum FROM reports")).all())
+    assert {slug for slug in after if after[slug] != before[slug]} == {SLUG_004}
+    # Only the edited report's facts were staged; the others count as unchanged without a look.
+    counts = report.result.counts["observations"]
+    assert (
+        counts.updated == 1
+        and counts.unchanged
+        == sum(len(read_mapping(p).figures) for p in (seeds_copy / "articles").glob("*.yaml")) - 1
+    )
+
+
+def test_a_quote_missing_from_the_text_is_a_clear_error_and_nothing_is_written(engine, seeds_copy, snapshot):
+    load_seeds(engine, seeds_copy)
+    before = snapshot(engine)
+    path = seeds_copy / "articles" / "000_a65e3a874b89616e.yaml"
+    _edit(path, lambda d: d["statements"][0].update(quote="không có trong bài báo"))
+    with pytest.raises(SeedsError) as caught:
+        load_seeds(engine, seeds_copy)
+    assert f"{path}: statements[0] (pham-duy-hung-propaganda): quote 'không có trong bài báo'" in str(
+        caught.value
+    )
+    assert snapshot(engine) == before
 
 
 def test_a_loader_that_may_not_wait_fails_cleanly_and_is_logged_as_failed(engine, seeds_copy, snapshot):

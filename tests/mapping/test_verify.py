@@ -44,8 +44,16 @@ def _mapping(**figure) -> Mapping:
     )
 
 
-def _verify(mapping: Mapping):
-    return verify(mapping, TEXT, REF, path=Path("x.yaml"), source_file="x.txt", mapping_bytes=b"")
+def _verify(mapping: Mapping, check_coverage: bool = False):
+    return verify(
+        mapping,
+        TEXT,
+        REF,
+        path=Path("x.yaml"),
+        source_file="x.txt",
+        mapping_bytes=b"",
+        check_coverage=check_coverage,
+    )
 
 
 def test_a_quote_typed_with_plain_spaces_matches_a_non_breaking_space_and_keeps_it():
@@ -117,3 +125,24 @@ def test_check_value_reads_numbers_the_vietnamese_way(quote, value, high, qualif
 
 def test_find_all_reports_exact_spans():
     assert find_all("a  b a b", "a b") == [(0, 4), (5, 8)]
+
+
+def test_coverage_fails_on_a_number_that_is_neither_mapped_nor_left_out():
+    with pytest.raises(MappingError) as caught:
+        _verify(_mapping(), check_coverage=True)
+    problems = caught.value.problems
+    assert len(problems) == 2  # 2,76% and the second 18.067; the first 18.067 is mapped
+    assert any("'2,76' on line 3 is neither mapped nor left out" in p for p in problems)
+
+
+def test_left_out_passages_explain_numbers_and_must_explain_one():
+    data = _mapping().model_dump(mode="json", exclude_none=True)
+    data["left_out"] = [
+        {"quote": "giảm 2,76% so với năm 2022", "reason": "a test"},
+        {"quote": "; 18.067 hộ.", "reason": "repeated"},
+    ]
+    report = _verify(Mapping.model_validate(data), check_coverage=True)
+    assert {c.by for c in report.coverage if c.status == "left_out"} == {"a test", "repeated"}
+    data["left_out"].append({"quote": "Năm 2023", "reason": "stale"})
+    with pytest.raises(MappingError, match=r"left_out\[2\]: 'Năm 2023' leaves out no number"):
+        _verify(Mapping.model_validate(data), check_coverage=True)

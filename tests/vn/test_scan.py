@@ -33,6 +33,7 @@ def test_no_number_like_token_of_a_seed_page_is_left_unclassified(stem):
         ("đa dạng hóa sinh kế (Dự án 2) còn", "2", "label"),
         ("UBND Phường 5 (TP. Bạc Liêu)", "5", "label"),
         ("Nghị quyết số 10 của Ban", "10", "label"),
+        ("giảm nghèo bền vững ảnh 1\n\nGia đình anh", "1", "label"),
         ("Đại hội Đảng bộ huyện lần thứ XXV đã đề ra", "XXV", "ordinal"),
         ("xã vùng III, thôn đặc biệt khó khăn", "III", "ordinal"),
         ("đào tạo nghề cho hơn 14.600 người", "14.600", "quantity"),
