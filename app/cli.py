@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,8 +14,20 @@ import psycopg
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from app.db import DatabaseError, LoadLocked, database_url, open_engine, psql_argv, upgrade_schema
+from app.db import (
+    DatabaseError,
+    LoadLocked,
+    database_url,
+    make_engine,
+    open_engine,
+    psql_argv,
+    upgrade_schema,
+)
+from app.dictionary import render_dictionary
 from app.load.seeds import Collected, LoadReport, SeedsError, collect, load_seeds
+from app.query import as_csv, as_table, run_query
+from app.readers import ReaderError, ensure_reader, list_readers
+from app.serve import DEFAULT_PORT, connection_details, serve_embedded, wait_until_interrupted
 from app.settings import Settings, SettingsError
 
 SEEDS_OPTION = click.option(
@@ -171,3 +184,124 @@ def psql_command(psql_args: tuple[str, ...]) -> None:
 def load_seeds_main() -> None:
     """Entry point of the `load-seeds` console script: `povertydb load-seeds`."""
     load_seeds_command(prog_name="load-seeds")
+
+
+@cli.command("serve")
+@click.option(
+    "--port",
+    type=click.IntRange(1024, 65535),
+    default=DEFAULT_PORT,
+    envvar="POVERTYDB_PORT",
+    show_default=True,
+    help="TCP port on 127.0.0.1 (or POVERTYDB_PORT).",
+)
+def serve_command(port: int) -> None:
+    """Serve the embedded database on 127.0.0.1 for BI tools, until interrupted.
+
+    Every TCP connection needs a password (scram-sha-256); create a reader with add-reader.
+    Other povertydb commands (load-seeds, add-reader, sql) work while it runs.
+
+    Example: povertydb serve --port 5433
+    """
+    settings = _settings()
+    if settings.database_url:
+        raise click.ClickException(
+            "DATABASE_URL is set: that server is managed elsewhere, so connect BI tools to it directly. "
+            "serve only runs the embedded server (unset DATABASE_URL to use it)."
+        )
+    try:
+        with serve_embedded(settings.data_dir, port) as server:
+            engine = make_engine(server.admin_url)
+            head = upgrade_schema(engine)
+            readers = list_readers(engine)
+            reports = engine.connect().exec_driver_sql("SELECT count(*) FROM reports").scalar_one()
+            engine.dispose()
+            click.echo(connection_details(server, readers, reports, head))
+            wait_until_interrupted()
+    except DatabaseError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("Stopped.")
+
+
+@cli.command("add-reader")
+@click.argument("name")
+@click.option(
+    "--statement-timeout", default="60s", show_default=True, help="Longest a reader's query may run."
+)
+@click.option("--connection-limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+def add_reader_command(name: str, statement_timeout: str, connection_limit: int) -> None:
+    """Create or update a login that can read the analytics views and nothing else.
+
+    The password comes from POVERTYDB_READER_PASSWORD, or a hidden prompt; never from the
+    command line. The login is read-only by default, has a statement timeout and a
+    connection limit, and gets new views through the povertydb_readers group.
+
+    Example: POVERTYDB_READER_PASSWORD=... povertydb add-reader metabase
+    """
+    password = os.environ.get("POVERTYDB_READER_PASSWORD") or click.prompt(
+        f"Password for {name}", hide_input=True, confirmation_prompt=True
+    )
+    with _engine(_settings()) as engine:
+        upgrade_schema(engine)
+        try:
+            created = ensure_reader(
+                engine, name, password, statement_timeout=statement_timeout, connection_limit=connection_limit
+            )
+        except ReaderError as exc:
+            raise click.UsageError(str(exc)) from None
+        except (psycopg.Error, DBAPIError) as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise click.ClickException(f"the server refused: {detail}") from None
+    click.echo(f"Reader {name} {'created' if created else 'updated'}: it can read the analytics schema only.")
+
+
+@cli.command("sql")
+@click.argument("statement", required=False)
+@click.option(
+    "-f",
+    "--file",
+    "sql_file",
+    type=click.File(encoding="utf-8"),
+    help="Read the query from a file (- for stdin).",
+)
+@click.option("--csv", "as_csv_flag", is_flag=True, help="Print CSV instead of a table.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Show at most this many rows.")
+def sql_command(statement: str | None, sql_file, as_csv_flag: bool, limit: int | None) -> None:
+    """Run one query in a read-only transaction and print the result.
+
+    Example: povertydb sql "SELECT * FROM analytics.conflicts" --csv
+    """
+    if (statement is None) == (sql_file is None):
+        raise click.UsageError("give the query as an argument or with --file, not both")
+    statement = statement if sql_file is None else sql_file.read()
+    with _engine(_settings()) as engine:
+        try:
+            columns, rows = run_query(engine, statement, limit)
+        except psycopg.Error as exc:
+            raise click.ClickException(str(exc).strip()) from None
+    if not columns:
+        click.echo("(no rows returned)")
+        return
+    click.echo(as_csv(columns, rows) if as_csv_flag else as_table(columns, rows), nl=not as_csv_flag)
+
+
+@cli.command("dictionary")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+def dictionary_command(output: Path | None) -> None:
+    """Write the data dictionary of the analytics schema, from the catalog's comments.
+
+    Example: povertydb dictionary --output docs/data-dictionary.md
+    """
+    with _engine(_settings()) as engine:
+        upgrade_schema(engine)
+        text_ = render_dictionary(engine)
+    if output:
+        output.write_text(text_, encoding="utf-8")
+        click.echo(f"Wrote {output}.")
+    else:
+        click.echo(text_, nl=False)

@@ -49,9 +49,17 @@ def embedded_server(data_dir: Path) -> Iterator[str]:
     except Exception as exc:
         raise DatabaseError(f"could not start the embedded PostgreSQL in {data_dir}: {exc}") from exc
     try:
-        yield server.get_uri(driver="psycopg")
+        yield socket_url(server.get_postmaster_info())
     finally:
         server.cleanup()
+
+
+def socket_url(info) -> str:
+    """Superuser URL over the server's Unix socket; unlike pgserver's own, it names the port,
+    which selects the socket file when the server listens on another port than 5432."""
+    if info.socket_dir is None:
+        return f"postgresql+psycopg://postgres@{info.hostname}:{info.port}/postgres"
+    return f"postgresql+psycopg://postgres@/postgres?host={info.socket_dir}&port={info.port}"
 
 
 def ensure_database(admin_url: str, name: str) -> str:

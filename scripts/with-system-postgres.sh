@@ -23,8 +23,14 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 cleanup() { as_owner "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$dir"; }
 trap cleanup EXIT
 
-as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
+# As a real server would be: the socket trusts its own OS user, TCP needs a password.
+password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+printf '%s\n' "$password" > "$dir/pwfile"
+[ "$(id -u)" = 0 ] && chown postgres "$dir/pwfile"
+as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+  --pwfile="$dir/pwfile" -E UTF8 >/dev/null
+rm -f "$dir/pwfile"
 as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $port -k $dir" start >/dev/null
 echo "with-system-postgres: $("$bin/postgres" --version) on 127.0.0.1:$port"
-TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres" "$@"
+TEST_DATABASE_URL="postgresql://postgres:$password@127.0.0.1:$port/postgres" "$@"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +14,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
-from app.db import embedded_server, make_engine
+from app.db import make_engine
 from app.load.seeds import load_seeds
 from app.mapping.gazetteer import read_gazetteer
+from app.serve import serve_embedded
 from app.settings import PROJECT_ROOT, normalize_url
 from app.vn.units import UnitIndex
 
@@ -33,14 +35,28 @@ def index(gazetteer) -> UnitIndex:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory) -> Iterator[str]:
-    """Admin URL of the server the tests use; each test gets its own database on it."""
+def test_server(tmp_path_factory) -> Iterator[tuple[str, str, int]]:
+    """(admin URL, TCP host, TCP port) of the server the tests use.
+
+    TEST_DATABASE_URL's server, or an embedded one served on 127.0.0.1 through the same code
+    as `povertydb serve`, so that readers can be tested over a real TCP connection.
+    """
     external = os.environ.get("TEST_DATABASE_URL")
     if external:
-        yield normalize_url(external)
+        url = make_url(normalize_url(external))
+        yield url.render_as_string(hide_password=False), url.host or "127.0.0.1", url.port or 5432
         return
-    with embedded_server(tmp_path_factory.mktemp("embedded") / "pgdata") as url:
-        yield url
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with serve_embedded(tmp_path_factory.mktemp("embedded") / "pgdata", port) as server:
+        yield server.admin_url, server.host, server.port
+
+
+@pytest.fixture(scope="session")
+def server_url(test_server) -> str:
+    """Admin URL of the test server; each test gets its own database on it."""
+    return test_server[0]
 
 
 def _libpq(url: str) -> str:

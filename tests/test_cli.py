@@ -76,3 +76,57 @@ def test_check_verifies_the_shipped_seeds_without_a_database():
     assert "OK: 5 report(s)" in result.output
     assert "every span, value and number accounted for" in result.output
     assert "Not loaded" not in result.output
+
+
+def test_sql_prints_a_table_or_csv_and_reads_a_file(loaded_engine, tmp_path):
+    env = {"DATABASE_URL": loaded_engine.url.render_as_string(hide_password=False)}
+    query = "SELECT report_slug, figure_count FROM analytics.reports ORDER BY 1"
+    table = CliRunner().invoke(cli, ["sql", query], env=env)
+    assert table.exit_code == 0, table.output
+    assert table.output.splitlines()[0].split() == ["report_slug", "figure_count"]
+    assert "(5 rows)" in table.output
+    csv_out = CliRunner().invoke(cli, ["sql", query, "--csv"], env=env)
+    assert csv_out.output.splitlines()[0] == "report_slug,figure_count"
+    assert "ndo-bac-kan-2024-targets,21" in csv_out.output
+    path = tmp_path / "q.sql"
+    path.write_text(
+        "-- a comment first\nSELECT count(*) AS n FROM analytics.conflicts WHERE indicator_code LIKE 'poor%'"
+    )
+    from_file = CliRunner().invoke(cli, ["sql", "--file", str(path), "--csv"], env=env)
+    assert from_file.output == "n\n3\n"
+
+
+def test_sql_runs_read_only_and_reports_errors_without_traceback(loaded_engine):
+    env = {"DATABASE_URL": loaded_engine.url.render_as_string(hide_password=False)}
+    result = CliRunner().invoke(cli, ["sql", "DELETE FROM reports"], env=env)
+    assert result.exit_code == 1
+    assert "read-only transaction" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_explains_that_an_external_server_is_managed_elsewhere():
+    result = CliRunner().invoke(cli, ["serve"], env={"DATABASE_URL": "postgresql://u@db.example.org/x"})
+    assert result.exit_code == 1
+    assert "managed elsewhere" in result.output
+
+
+def test_add_reader_takes_the_password_from_the_environment(loaded_engine):
+    env = {
+        "DATABASE_URL": loaded_engine.url.render_as_string(hide_password=False),
+        "POVERTYDB_READER_PASSWORD": "from-the-environment",
+    }
+    result = CliRunner().invoke(cli, ["add-reader", "cli_reader"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Reader cli_reader created" in result.output
+    with loaded_engine.begin() as conn:
+        conn.exec_driver_sql('DROP ROLE "cli_reader"')
+
+
+def test_add_reader_refuses_a_name_that_is_no_role_name(loaded_engine):
+    env = {
+        "DATABASE_URL": loaded_engine.url.render_as_string(hide_password=False),
+        "POVERTYDB_READER_PASSWORD": "long-enough-password",
+    }
+    result = CliRunner().invoke(cli, ["add-reader", "Robert'); DROP"], env=env)
+    assert result.exit_code == 2
+    assert "must be lowercase" in result.output

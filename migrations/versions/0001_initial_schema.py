@@ -403,7 +403,7 @@ COMMENTS = {
             "region_name": "Official name of the region, with its type (e.g. 'Tỉnh Bắc Kạn').",
             "region_level": "province, district or commune.",
             "region_valid_from": "Start of the region's validity; with region_code it identifies the unit, since codes were reused in the 2025 reform.",
-            "indicator_code": "Indicator code (analytics.indicators), or 'funding_<status>' for funding rows.",
+            "indicator_code": "Indicator code (analytics.indicators), or funding_ and the status (e.g. funding_planned) for funding rows.",
             "indicator_name": "English name of the indicator, or of the funding status.",
             "program_code": "Program, project or sub-project the figure belongs to, if the article says so.",
             "unit": "percent, percentage_points, vnd, or a count unit (households, persons, projects ...).",

@@ -187,7 +187,7 @@ COMMENTS = {
     "conflicts": (
         "Indicator, region and period for which two or more reports give different values, side by side.",
         {
-            "indicator_code": "The indicator (analytics.indicators), or funding_<status>.",
+            "indicator_code": "The indicator (analytics.indicators), or funding_ and the status (e.g. funding_planned).",
             "region_code": "GSO code of the region.",
             "region_name": "Official name of the region.",
             "period_start": "First day of the period the reports disagree on.",

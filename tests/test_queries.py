@@ -1,0 +1,119 @@
+"""Every worked query of queries/ runs against the loaded seeds and answers its question."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from app.query import run_query
+from app.settings import PROJECT_ROOT
+
+QUERIES = PROJECT_ROOT / "queries"
+
+
+def _run(engine, name: str) -> list[dict]:
+    columns, rows = run_query(engine, (QUERIES / f"{name}.sql").read_text(encoding="utf-8"))
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def test_there_are_ten_or_more_worked_queries_each_with_a_question_on_top():
+    files = sorted(QUERIES.glob("*.sql"))
+    assert len(files) >= 10
+    for path in files:
+        assert path.read_text(encoding="utf-8").startswith("-- "), path.name
+
+
+def test_poverty_rate_by_district(loaded_engine):
+    rows = _run(loaded_engine, "poverty_rate_by_district")
+    assert {(r["district"], r["province"], r["poor_household_rate"]) for r in rows} == {
+        ("Huyện Na Rì", "Tỉnh Bắc Kạn", Decimal("32.81")),
+        ("Huyện Bình Gia", "Tỉnh Lạng Sơn", Decimal("14.78")),
+        ("Huyện Đồng Hỷ", "Tỉnh Thái Nguyên", Decimal("5.5")),
+    }
+    assert all(r["evidence_text"] for r in rows)
+
+
+def test_where_sources_disagree(loaded_engine):
+    rows = _run(loaded_engine, "where_sources_disagree")
+    rates = {r["publisher"]: r["value"] for r in rows if r["indicator_code"] == "poor_household_rate"}
+    assert rates == {"NDO": Decimal("21.95"), "TN&MT": Decimal("22.25")}
+    assert len(rows) == 6
+
+
+def test_funding_by_program_and_region(loaded_engine):
+    rows = _run(loaded_engine, "funding_by_program_and_region")
+    by_key = {(r["program"], r["region_name"], r["status"]): r["amount_vnd_at_least"] for r in rows}
+    assert by_key[("ntp-spr-2021-2025", "Tỉnh Bắc Kạn", "allocated")] == 473_000_000_000
+    assert by_key[("policy-bank-credit", "Huyện Đồng Hỷ", "lent")] == 270_000_000_000
+    assert sum(by_key.values()) == 272_000_000_000 + 473_000_000_000 + 270_000_000_000 + 17_000_000_000 + (
+        13_400_000_000 + 5_700_000_000
+    )
+
+
+def test_who_said_what(loaded_engine):
+    rows = _run(loaded_engine, "who_said_what")
+    speakers = {r["person_name"]: r["kind"] for r in rows}
+    assert speakers["Nông Ngọc Nam"] == "direct_quote"  # interview answers
+    assert speakers["Phạm Duy Hưng"] == "paraphrase"
+    assert len({r["person_name"] for r in rows}) == 5
+
+
+def test_roll_up_to_current_provinces(loaded_engine):
+    rows = _run(loaded_engine, "roll_up_to_current_provinces")
+    assert {r["province_today"] for r in rows} == {"Tỉnh Thái Nguyên", "Tỉnh Lạng Sơn", "Tỉnh Cà Mau"}
+
+
+def test_targets_against_results(loaded_engine):
+    rows = _run(loaded_engine, "targets_against_results")
+    rate = next(r for r in rows if r["indicator_code"] == "poor_household_rate")
+    assert (rate["target"], rate["result"]) == (Decimal("19.65"), Decimal("21.95"))
+    assert all(r["result_period"] < r["target_period"] for r in rows)
+
+
+def test_evidence_check_finds_nothing_wrong(loaded_engine):
+    assert _run(loaded_engine, "evidence_check") == []
+
+
+def test_households_escaping_poverty(loaded_engine):
+    rows = _run(loaded_engine, "households_escaping_poverty")
+    assert {
+        (r["region_name"], r["households"])
+        for r in rows
+        if r["indicator_code"] == "households_escaped_poverty"
+    } == {
+        ("Huyện Đồng Hỷ", 1552),
+        ("Thành phố Bạc Liêu", 108),
+    }
+    assert all(r["households"] > 0 for r in rows)
+
+
+def test_jobs_and_training(loaded_engine):
+    rows = _run(loaded_engine, "jobs_and_training")
+    assert {r["region_name"] for r in rows} == {"Tỉnh Bắc Kạn", "Thành phố Bạc Liêu", "Huyện Đồng Hỷ"}
+    assert any(r["indicator"] == "People working abroad under contract" and r["value"] == 1693 for r in rows)
+
+
+def test_latest_poverty_rate_per_region(loaded_engine):
+    rows = {r["region_name"]: r for r in _run(loaded_engine, "latest_poverty_rate_per_region")}
+    assert rows["Tỉnh Bắc Kạn"]["poor_household_rate"] == Decimal("21.95")  # actual preferred to preliminary
+    assert rows["Tỉnh Bắc Kạn"]["status"] == "actual"
+
+
+def test_find_region_by_name(loaded_engine):
+    rows = _run(loaded_engine, "find_region_by_name")
+    bac_kan = [r for r in rows if r["province"] == "Tỉnh Bắc Kạn"]
+    assert [(r["region_code"], r["parent"], r["successor_name"]) for r in bac_kan] == [
+        ("01948", "Huyện Ngân Sơn", "Xã Nà Phặc")
+    ]
+
+
+@pytest.mark.parametrize("program", ["ntp-spr-2021-2025", "policy-bank-credit"])
+def test_programs_and_their_figures(loaded_engine, program):
+    rows = {r["program_code"]: r for r in _run(loaded_engine, "programs_and_their_figures")}
+    assert rows[program]["funding_vnd"] > 0
+    assert (
+        rows["ntp-spr-2021-2025"]["indicator_figures"]
+        >= rows["ntp-spr-2021-2025-p2"]["indicator_figures"]
+        > 0
+    )
