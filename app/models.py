@@ -69,6 +69,20 @@ def _span_checks(text_column: str) -> tuple[CheckConstraint, ...]:
     )
 
 
+class _Fact:
+    """Provenance of every fact: its report, its key in the mapping file, its exact words.
+
+    `substr(reports.text, char_start + 1, char_end - char_start) = evidence_text`.
+    """
+
+    report_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("reports.id"))
+    fact_key: Mapped[str] = mapped_column(Text)
+    char_start: Mapped[int] = mapped_column(Integer)
+    char_end: Mapped[int] = mapped_column(Integer)
+    evidence_text: Mapped[str] = mapped_column(Text)
+    load_run_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("load_runs.id"), index=True)
+
+
 class LoadRun(Base):
     """One execution of a loader: rows carry the id of the run that last wrote them."""
 
@@ -190,13 +204,11 @@ class Program(Base):
     )
 
 
-class Observation(Base):
+class Observation(_Fact, Base):
     """One figure of an indicator, for a region and period, with the exact words it came from."""
 
     __tablename__ = "observations"
     id: Mapped[int] = _id()
-    report_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("reports.id"))
-    fact_key: Mapped[str] = mapped_column(Text)
     indicator_id: Mapped[int] = mapped_column(BigInteger, index=True)
     unit: Mapped[str] = mapped_column(Text)
     measure: Mapped[str] = mapped_column(Text)
@@ -210,10 +222,6 @@ class Observation(Base):
     value_high: Mapped[Decimal | None] = mapped_column(Numeric)
     qualifier: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(Text)
-    char_start: Mapped[int] = mapped_column(Integer)
-    char_end: Mapped[int] = mapped_column(Integer)
-    evidence_text: Mapped[str] = mapped_column(Text)
-    load_run_id: Mapped[int] = _run_fk()
     __table_args__ = (
         UniqueConstraint("report_id", "fact_key"),
         ForeignKeyConstraint(
@@ -244,13 +252,11 @@ class Observation(Base):
     )
 
 
-class Funding(Base):
+class Funding(_Fact, Base):
     """A money figure: allocated, disbursed, mobilised, lent or planned, in VND."""
 
     __tablename__ = "funding"
     id: Mapped[int] = _id()
-    report_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("reports.id"))
-    fact_key: Mapped[str] = mapped_column(Text)
     program_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("programs.id"), index=True)
     region_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("regions.id"), index=True)
     period_start: Mapped[dt.date] = mapped_column(Date)
@@ -261,10 +267,6 @@ class Funding(Base):
     status: Mapped[str] = mapped_column(Text)
     funding_source: Mapped[str] = mapped_column(Text)
     purpose: Mapped[str | None] = mapped_column(Text)
-    char_start: Mapped[int] = mapped_column(Integer)
-    char_end: Mapped[int] = mapped_column(Integer)
-    evidence_text: Mapped[str] = mapped_column(Text)
-    load_run_id: Mapped[int] = _run_fk()
     __table_args__ = (
         UniqueConstraint("report_id", "fact_key"),
         CheckConstraint("amount_vnd >= 0", name="amount_not_negative"),
@@ -301,20 +303,14 @@ class Position(Base):
     __table_args__ = (UniqueConstraint("report_id", "person_id"),)
 
 
-class Statement(Base):
+class Statement(_Fact, Base):
     """A direct quote or a paraphrase, as an exact span of the report."""
 
     __tablename__ = "statements"
     id: Mapped[int] = _id()
-    report_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("reports.id"))
-    fact_key: Mapped[str] = mapped_column(Text)
     person_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("people.id"), index=True)
     region_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("regions.id"), index=True)
     kind: Mapped[str] = mapped_column(Text)
-    char_start: Mapped[int] = mapped_column(Integer)
-    char_end: Mapped[int] = mapped_column(Integer)
-    evidence_text: Mapped[str] = mapped_column(Text)
-    load_run_id: Mapped[int] = _run_fk()
     __table_args__ = (
         UniqueConstraint("report_id", "fact_key"),
         CheckConstraint(f"kind IN {sql_in(STATEMENT_KINDS)}", name="kind"),

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from app import vocab
 from app.mapping.errors import MappingError, pydantic_problems
 from app.mapping.gazetteer import GAZETTEER_FILES, Gazetteer, read_gazetteer
 from app.mapping.periods import parse_period
@@ -28,23 +29,8 @@ class IndicatorDef(_Strict):
     code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     name_vi: str
     name_en: str
-    unit: Literal[
-        "percent",
-        "percentage_points",
-        "vnd",
-        "households",
-        "persons",
-        "workers",
-        "projects",
-        "models",
-        "works",
-        "houses",
-        "cards",
-        "classes",
-        "communes",
-        "villages",
-    ]
-    measure: Literal["level", "change"]
+    unit: Literal[vocab.UNITS]
+    measure: Literal[vocab.MEASURES]
     description: str | None = None
 
 
@@ -52,7 +38,7 @@ class ProgramDef(_Strict):
     code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
     name_vi: str
     name_en: str
-    kind: Literal["national_target_program", "project", "sub_project", "fund", "credit", "movement"]
+    kind: Literal[vocab.PROGRAM_KINDS]
     parent: str | None = None
     period: str | None = None
 

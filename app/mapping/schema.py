@@ -14,24 +14,18 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from app import vocab
 from app.mapping.errors import MappingError, pydantic_problems
 from app.mapping.periods import Period, parse_period
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 RegionCode = Annotated[str, Field(pattern=r"^[0-9]{2}([0-9]|[0-9]{3})?$")]
-Qualifier = Literal["more_than", "nearly", "about", "at_least", "at_most", "less_than"]
-Status = Literal["actual", "preliminary", "expected", "target"]
-FundingStatus = Literal["allocated", "disbursed", "mobilised", "lent", "planned"]
-FundingSource = Literal[
-    "central_budget",
-    "local_budget",
-    "state_budget",
-    "national_target_program",
-    "social_mobilisation",
-    "policy_bank_credit",
-    "commercial_banks",
-    "unspecified",
-]
+# One vocabulary for the CHECK constraints and the mapping files: app/vocab.py.
+Qualifier = Literal[vocab.QUALIFIERS]
+Status = Literal[vocab.STATUSES]
+FundingStatus = Literal[vocab.FUNDING_STATUSES]
+FundingSource = Literal[vocab.FUNDING_SOURCES]
+StatementKind = Literal[vocab.STATEMENT_KINDS]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 
@@ -145,7 +139,7 @@ class PersonItem(Strict):
 
 class StatementItem(Located):
     person: Key
-    kind: Literal["direct_quote", "paraphrase"]
+    kind: StatementKind
     region: RegionCode | None = None
 
 
