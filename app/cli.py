@@ -214,7 +214,8 @@ def serve_command(port: int) -> None:
             engine = make_engine(server.admin_url)
             head = upgrade_schema(engine)
             readers = list_readers(engine)
-            reports = engine.connect().exec_driver_sql("SELECT count(*) FROM reports").scalar_one()
+            with engine.connect() as conn:
+                reports = conn.exec_driver_sql("SELECT count(*) FROM reports").scalar_one()
             engine.dispose()
             click.echo(connection_details(server, readers, reports, head))
             wait_until_interrupted()
