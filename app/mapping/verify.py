@@ -71,6 +71,14 @@ class _Checker:
             end = tail[0][1]
         return self.body_start + start, self.body_start + end
 
+    def evidence(self, where: str, item: Passage) -> dict:
+        """The span columns of a row: offsets and the exact words; empty if not located."""
+        located = self.locate(where, item)
+        if located is None:
+            return {}
+        start, end = located
+        return {"char_start": start, "char_end": end, "evidence_text": self.text[start:end]}
+
 
 def _field(item: Passage) -> str:
     return "within" if item.within else "quote"
@@ -148,13 +156,7 @@ def verify(
         span = resolve_period(period, d.period)
         if span is None:
             checker.problems.append(f"{where}: no period (set it or defaults.period)")
-        located = checker.locate(where, item)
-        if located is not None:
-            row |= {
-                "char_start": located[0],
-                "char_end": located[1],
-                "evidence_text": text[located[0] : located[1]],
-            }
+        row |= checker.evidence(where, item)
         row |= {
             "region_code": code,
             "regions_valid_on": valid_on,
@@ -264,14 +266,7 @@ def _people_and_statements(
             "region_code": st.region,
             "regions_valid_on": valid_on,
         }
-        located = checker.locate(where, st)
-        if located is not None:
-            row |= {
-                "char_start": located[0],
-                "char_end": located[1],
-                "evidence_text": checker.text[located[0] : located[1]],
-            }
-        out.statements.append(row)
+        out.statements.append(row | checker.evidence(where, st))
 
 
 def _check_coverage(
