@@ -157,12 +157,12 @@ def load_seeds(
         with engine.begin() as conn:
             acquire_load_lock(conn, wait)
             clean = _unchanged_reports(conn, collected)
-            skipped = {
-                t: sum(len(getattr(r, t)) for r in collected.reports if r.report["slug"] in clean)
-                for t in FACT_TABLES
-            }
             steps = plan(collected.ref, collected.reports, clean)
-            result = sync_all(conn, steps, run_id, params={"clean": sorted(clean)}, skipped=skipped)
+            result = sync_all(conn, steps, run_id, params={"clean": sorted(clean)})
+            for table in FACT_TABLES:  # facts of skipped reports are unchanged without a look
+                result.of(table).unchanged += sum(
+                    len(getattr(r, table)) for r in collected.reports if r.report["slug"] in clean
+                )
             finish_run(conn, run_id, {t: vars(c) for t, c in result.counts.items()})
     except BaseException as exc:
         fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")

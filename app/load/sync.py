@@ -1,7 +1,7 @@
 """Set-based sync of one table: COPY rows into a temp stage, delete what left, upsert the rest.
 
-Each table declares its natural key (as stage columns and as an expression over the target
-row) and its write disposition is "merge to the staged state": rows not staged are deleted,
+Each table declares its natural key (columns of its resolved stage) and its write
+disposition is "merge to the staged state": rows not staged are deleted,
 changed rows are updated, identical rows are not touched (their load_run_id stays). MERGE
 (PostgreSQL 15+) rather than INSERT ... ON CONFLICT, so that a run that changes nothing does
 not consume sequence values either.
@@ -13,6 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
+
+
+def null_safe_equal(left: str, right: str) -> str:
+    """Dates equal, NULL matching NULL, written so that PostgreSQL can still hash-join on it
+    (IS NOT DISTINCT FROM cannot be hashed)."""
+    return f"coalesce({left}, '-infinity'::date) = coalesce({right}, '-infinity'::date)"
 
 
 @dataclass(frozen=True)
@@ -38,9 +44,7 @@ class TableSync:
 
     def equal(self, left: str, right: str, column: str) -> str:
         """A hash-joinable equality of key `column`, NULL matching NULL where it may be NULL."""
-        if column in self.nullable_dates:
-            return f"coalesce({left}, '-infinity'::date) = coalesce({right}, '-infinity'::date)"
-        return f"{left} = {right}"
+        return null_safe_equal(left, right) if column in self.nullable_dates else f"{left} = {right}"
 
     @property
     def stage(self) -> str:
@@ -139,13 +143,11 @@ def sync_all(
     plan: Sequence[tuple[TableSync, Iterable[dict]]],
     run_id: int,
     params: dict | None = None,
-    skipped: dict[str, int] | None = None,
 ) -> SyncResult:
     """Stage every table, prune in reverse dependency order, then upsert in dependency order.
 
     `plan` lists tables parents first. Pruning children first keeps foreign keys valid; upserting
-    parents first lets children resolve their keys by joins. `params` feed the prune scopes;
-    `skipped` counts rows left alone on purpose, reported as unchanged.
+    parents first lets children resolve their keys by joins. `params` feed the prune scopes.
     """
     result = SyncResult({spec.table: Counts() for spec, _ in plan})
     staged = {spec.table: stage(conn, spec, rows) for spec, rows in plan}
@@ -154,7 +156,5 @@ def sync_all(
     for spec, _ in plan:
         counts = result.of(spec.table)
         counts.inserted, counts.updated = upsert(conn, spec, run_id)
-        counts.unchanged = (
-            staged[spec.table] - counts.inserted - counts.updated + (skipped or {}).get(spec.table, 0)
-        )
+        counts.unchanged = staged[spec.table] - counts.inserted - counts.updated
     return result

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.load.sync import TableSync
+from app.load.sync import TableSync, null_safe_equal
 
 # A region code is read as the unit valid on the report's reference date (codes were reused).
 _REGION_AT = """LEFT JOIN regions {alias} ON {alias}.code = s.{col}
@@ -49,7 +49,6 @@ REGIONS = TableSync(
     after_upsert=[_parent_fixup("regions", "code", "AND {c}.valid_from IS NOT DISTINCT FROM s.valid_from")],
 )
 
-_SAME_ERA = "coalesce({a}.valid_from, '-infinity'::date) = coalesce(s.{col}, '-infinity'::date)"
 REGION_SUCCESSIONS = TableSync(
     table="region_successions",
     stage_columns=[
@@ -64,9 +63,9 @@ REGION_SUCCESSIONS = TableSync(
         SELECT p.id, n.id, s.coverage
         FROM stage_region_successions s
         LEFT JOIN regions p ON p.code = s.predecessor_code
-            AND {_SAME_ERA.format(a="p", col="predecessor_valid_from")}
+            AND {null_safe_equal("p.valid_from", "s.predecessor_valid_from")}
         LEFT JOIN regions n ON n.code = s.successor_code
-            AND {_SAME_ERA.format(a="n", col="successor_valid_from")}
+            AND {null_safe_equal("n.valid_from", "s.successor_valid_from")}
     """,
     conflict=["predecessor_id", "successor_id"],
 )
