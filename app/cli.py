@@ -61,6 +61,11 @@ def _fail_seeds(exc: SeedsError) -> None:
     raise click.ClickException(f"{len(exc.errors)} seed file(s) have problems; nothing was written")
 
 
+def _refused(what: str, exc: Exception) -> click.ClickException:
+    """A database error as a message: the driver's own words, without SQLAlchemy's wrapping."""
+    return click.ClickException(f"{what}: {getattr(exc, 'orig', None) or exc}")
+
+
 def _summary(report: LoadReport) -> str:
     lines = [f"{'table':<20}{'inserted':>10}{'updated':>10}{'unchanged':>11}{'deleted':>9}"]
     for table, c in report.result.counts.items():
@@ -111,8 +116,7 @@ def load_seeds_command(seeds_dir: Path | None, no_wait: bool) -> None:
     except LoadLocked as exc:
         raise click.ClickException(str(exc)) from None
     except (psycopg.Error, DBAPIError) as exc:
-        detail = getattr(exc, "orig", None) or exc
-        raise click.ClickException(f"the database refused the load, nothing was written: {detail}") from None
+        raise _refused("the database refused the load, nothing was written", exc) from None
     click.echo(_summary(report))
 
 
@@ -251,8 +255,7 @@ def add_reader_command(name: str, statement_timeout: str, connection_limit: int)
         except ReaderError as exc:
             raise click.UsageError(str(exc)) from None
         except (psycopg.Error, DBAPIError) as exc:
-            detail = getattr(exc, "orig", None) or exc
-            raise click.ClickException(f"the server refused: {detail}") from None
+            raise _refused("the server refused", exc) from None
     click.echo(f"Reader {name} {'created' if created else 'updated'}: it can read the analytics schema only.")
 
 

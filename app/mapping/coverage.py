@@ -44,7 +44,7 @@ def _account(token: NumberToken, facts: list[Span], left_out: list[Span]) -> Cov
     if token.kind != "quantity":
         return Covered(token, "other", token.kind)
     q = token.quantity
-    stated = {q.value, abs(q.value)} | ({q.value_high} if q.value_high is not None else set())
+    stated = {q.value} | ({q.value_high} if q.value_high is not None else set())  # parsed: never negative
     for fact in facts:
         if fact.start <= token.start and token.end <= fact.end and stated & fact.values:
             return Covered(token, "mapped", fact.label)

@@ -160,10 +160,6 @@ class PersonMention:
         return expand_abbreviations(last[min(heads) :]) if heads else None
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
 def _name_at_end(words: list[str]) -> int | None:
     """Index where a person's name starts in the capitalized tail of `words`, if any."""
     tail = len(words)
@@ -183,7 +179,7 @@ def find_people(text: str) -> list[PersonMention]:
         stop = clause_end.start() if clause_end else len(text)
         clause = text[m.end() : stop]
         first, _, rest = clause.partition(",")
-        words = _words(first)
+        words = first.split()
         if words and words[0] in SURNAMES and all(w[:1].isupper() for w in words) and 2 <= len(words) <= 5:
             # "ông Phạm Duy Hưng, Ủy viên ..., Phó Chủ tịch UBND tỉnh Bắc Kạn"
             parts = [p.strip() for p in rest.split(",")] if rest else []
@@ -221,7 +217,7 @@ def _title_then_name(
         if i and not _TITLE_HEAD.match(part.strip() + " "):
             break
         taken = f"{taken},{part}" if i else part
-        words = _words(taken)
+        words = taken.split()
         at = _name_at_end(words)
         if at is not None:
             title = taken[: taken.rfind(words[at])].rstrip(" ,")

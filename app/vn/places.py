@@ -89,8 +89,8 @@ def find_places(text: str) -> list[PlaceMention]:
     """Mentions introduced by a type word, and the comma-separated names that share it."""
     found: list[PlaceMention] = []
     for m in _TYPE_RE.finditer(text):
-        pos = m.end() + len(_GAP.match(text, m.end())[0]) if _GAP.match(text, m.end()) else m.end()
-        name, end = _capitalized_run(text, pos)
+        gap = _GAP.match(text, m.end())
+        name, end = _capitalized_run(text, gap.end() if gap else m.end())
         if not name:
             continue
         found.append(PlaceMention(m[1], name, m.start(), end))
