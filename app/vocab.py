@@ -5,8 +5,10 @@ from __future__ import annotations
 REGION_LEVELS = ("province", "district", "commune")
 SUCCESSION_COVERAGE = ("whole", "partial")
 
-# Units of indicators. Counts may never be negative as levels; rates stay within 0..100.
-PERCENT_UNITS = ("percent",)
+# Units of indicators. Counts may never be negative as levels; shares ("percent") stay within
+# 0..100; "percent_ratio" is a percentage that is a ratio, not a share (attainment of a plan,
+# growth), and may exceed 100.
+PERCENT_UNITS = ("percent", "percent_ratio")
 COUNT_UNITS = (
     "households",
     "persons",
@@ -46,7 +48,8 @@ FUNDING_SOURCES = (
 
 PROGRAM_KINDS = ("national_target_program", "project", "sub_project", "fund", "credit", "movement")
 STATEMENT_KINDS = ("direct_quote", "paraphrase")
-RUN_STATUSES = ("running", "succeeded", "failed")
+# abandoned: a run whose process died; marked so by the next run.
+RUN_STATUSES = ("running", "succeeded", "failed", "abandoned")
 
 
 def sql_in(values: tuple[str, ...]) -> str:

@@ -6,9 +6,11 @@ import re
 from decimal import Decimal
 
 from app.vn.numbers import Quantity, find_quantities
+from app.vocab import PERCENT_UNITS
 
 FALL_WORDS = ("giảm", "xuống")
 RISE_WORDS = ("tăng", "thêm", "lên")
+PERCENTAGES = (*PERCENT_UNITS, "percentage_points")
 
 
 def find_all(haystack: str, needle: str, start: int = 0) -> list[tuple[int, int]]:
@@ -43,9 +45,9 @@ def check_value(
     q = matches[0]
     if q.qualifier != qualifier:
         return f"qualifier is {qualifier!r} but the quote {quote!r} says {q.qualifier!r}"
-    if unit in ("percent", "percentage_points") and not q.is_percent:
+    if unit in PERCENTAGES and not q.is_percent:
         return f"unit is {unit} but {q.text!r} is not a percentage"
-    if unit not in ("percent", "percentage_points") and q.is_percent:
+    if unit not in PERCENTAGES and q.is_percent:
         return f"unit is {unit} but {q.text!r} is a percentage"
     if unit == "vnd" and q.unit != "đồng":
         return f"an amount in VND needs 'đồng' after the number, {q.text!r} has none"
