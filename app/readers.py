@@ -22,12 +22,14 @@ ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # Each reader's defaults, set per role *in the database*: that level outranks the reader's own
 # `ALTER ROLE self SET` (role-wide), so a reader cannot lift them that way.
 READER_SETTINGS = ("default_transaction_read_only", "statement_timeout", "idle_in_transaction_session_timeout")
-# The functions that create, write, import, export or delete large objects (and their
-# readers, for good measure); every role may execute them unless revoked from PUBLIC.
-LARGE_OBJECT_FUNCTIONS = """
+# Functions every role may execute unless revoked from PUBLIC that write: the large-object
+# functions (all of them, readers included, for good measure) and pg_logical_emit_message,
+# which writes WAL even outside a transaction. The other functions PUBLIC may execute that
+# change anything check their caller's rights themselves (sequences, own backends, slots).
+WRITE_FUNCTIONS = """
     SELECT p.oid::regprocedure::text FROM pg_proc p
     WHERE p.pronamespace = 'pg_catalog'::regnamespace
-      AND (p.proname LIKE 'lo\\_%' OR p.proname IN ('loread', 'lowrite'))
+      AND (p.proname LIKE 'lo\\_%' OR p.proname IN ('loread', 'lowrite', 'pg_logical_emit_message'))
       AND has_function_privilege('public', p.oid, 'EXECUTE')
     ORDER BY 1
 """
@@ -64,7 +66,7 @@ def ensure_group(cur: psycopg.Cursor) -> list[str]:
         sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA analytics TO {}").format(group),
         sql.SQL("ALTER DEFAULT PRIVILEGES IN SCHEMA analytics GRANT SELECT ON TABLES TO {}").format(group),
     ]
-    for function in [row[0] for row in cur.execute(LARGE_OBJECT_FUNCTIONS)]:
+    for function in [row[0] for row in cur.execute(WRITE_FUNCTIONS)]:
         statements.append(sql.SQL("REVOKE EXECUTE ON FUNCTION {} FROM PUBLIC").format(sql.SQL(function)))
     # The internal tables' schema: without USAGE a reader cannot even resolve their names
     # (and information_schema no longer lists the schema). Only revoked when the current role
@@ -83,8 +85,8 @@ def ensure_group(cur: psycopg.Cursor) -> list[str]:
 def group_gaps(cur: psycopg.Cursor) -> list[str]:
     """What readers can still do in the current database that ensure_group meant to close."""
     gaps = []
-    if cur.execute(LARGE_OBJECT_FUNCTIONS).fetchone():
-        gaps.append("readers can still execute large-object functions (only their owner may revoke them)")
+    if cur.execute(WRITE_FUNCTIONS).fetchone():
+        gaps.append("readers can still execute large-object functions or pg_logical_emit_message (only a superuser may revoke them)")
     if cur.execute("SELECT has_schema_privilege(%s, 'public', 'USAGE')", (READER_GROUP,)).fetchone()[0]:
         gaps.append("readers can still see the names in schema public (its owner may revoke USAGE)")
     if cur.execute(
