@@ -57,7 +57,8 @@ def check_statement(statement: str) -> None:
             if first in words:
                 raise QueryRefused(message.format(word=first.upper()))
         raise QueryRefused(
-            f"{first.upper()} is refused: povertydb sql runs one query (SELECT, WITH, EXPLAIN, TABLE or VALUES)"
+            f"{first.upper()} is refused: povertydb sql runs one query"
+            " (SELECT, WITH, EXPLAIN, TABLE or VALUES)"
         )
     for pattern, message in _REFUSED_WORDS:
         found = pattern.search(statement)
@@ -71,12 +72,16 @@ def _prepare_group(raw) -> None:
     with raw.driver_connection.cursor() as cur:
         if cur.execute("SELECT to_regnamespace('analytics') IS NULL").fetchone()[0]:
             raise QueryRefused("the analytics schema is missing: run  povertydb migrate  first")
-        ready = cur.execute("SELECT to_regrole(%s) IS NOT NULL", (READER_GROUP,)).fetchone()[0] and (
-            cur.execute(
-                "SELECT has_schema_privilege(%s, 'analytics', 'USAGE') AND ((SELECT rolsuper FROM pg_roles"
-                " WHERE rolname = current_user) OR pg_has_role(current_user, %s, 'MEMBER'))",
-                (READER_GROUP, READER_GROUP),
-            ).fetchone()[0]
+        ready = (
+            cur.execute("SELECT to_regrole(%s) IS NOT NULL", (READER_GROUP,)).fetchone()[0]
+            and (
+                cur.execute(
+                    "SELECT has_schema_privilege(%s, 'analytics', 'USAGE')"
+                    " AND ((SELECT rolsuper FROM pg_roles"
+                    " WHERE rolname = current_user) OR pg_has_role(current_user, %s, 'MEMBER'))",
+                    (READER_GROUP, READER_GROUP),
+                ).fetchone()[0]
+            )
         )
         if not ready:
             try:

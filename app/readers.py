@@ -21,7 +21,11 @@ READER_GROUP = "povertydb_readers"
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # Each reader's defaults, set per role *in the database*: that level outranks the reader's own
 # `ALTER ROLE self SET` (role-wide), so a reader cannot lift them that way.
-READER_SETTINGS = ("default_transaction_read_only", "statement_timeout", "idle_in_transaction_session_timeout")
+READER_SETTINGS = (
+    "default_transaction_read_only",
+    "statement_timeout",
+    "idle_in_transaction_session_timeout",
+)
 # Functions every role may execute unless revoked from PUBLIC that write: the large-object
 # functions (all of them, readers included, for good measure) and pg_logical_emit_message,
 # which writes WAL even outside a transaction. The other functions PUBLIC may execute that
@@ -52,9 +56,10 @@ def ensure_group(cur: psycopg.Cursor) -> list[str]:
     if cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (READER_GROUP,)).fetchone() is None:
         cur.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(group))
     superuser = cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0]
-    if not superuser and not cur.execute(
-        "SELECT pg_has_role(current_user, %s, 'MEMBER')", (READER_GROUP,)
-    ).fetchone()[0]:
+    if (
+        not superuser
+        and not cur.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", (READER_GROUP,)).fetchone()[0]
+    ):
         # `povertydb sql` switches to the group with SET ROLE, which needs membership.
         cur.execute(sql.SQL("GRANT {} TO CURRENT_USER").format(group))
     statements = [
@@ -72,7 +77,8 @@ def ensure_group(cur: psycopg.Cursor) -> list[str]:
     # (and information_schema no longer lists the schema). Only revoked when the current role
     # keeps its own access, as superuser or as a member of the schema's owner.
     keeps_public = cur.execute(
-        "SELECT %s OR pg_has_role(current_user, nspowner, 'USAGE') FROM pg_namespace WHERE nspname = 'public'",
+        "SELECT %s OR pg_has_role(current_user, nspowner, 'USAGE')"
+        " FROM pg_namespace WHERE nspname = 'public'",
         (superuser,),
     ).fetchone()
     if keeps_public and keeps_public[0]:
@@ -86,7 +92,10 @@ def group_gaps(cur: psycopg.Cursor) -> list[str]:
     """What readers can still do in the current database that ensure_group meant to close."""
     gaps = []
     if cur.execute(WRITE_FUNCTIONS).fetchone():
-        gaps.append("readers can still execute large-object functions or pg_logical_emit_message (only a superuser may revoke them)")
+        gaps.append(
+            "readers can still execute large-object functions or pg_logical_emit_message"
+            " (only a superuser may revoke them)"
+        )
     if cur.execute("SELECT has_schema_privilege(%s, 'public', 'USAGE')", (READER_GROUP,)).fetchone()[0]:
         gaps.append("readers can still see the names in schema public (its owner may revoke USAGE)")
     if cur.execute(
@@ -115,7 +124,9 @@ def close_other_databases(engine: Engine) -> None:
         with raw.driver_connection.cursor() as cur:
             for name, _ in other_databases(cur):
                 cur.execute(
-                    sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(sql.Identifier(name))
+                    sql.SQL("REVOKE CONNECT, TEMPORARY ON DATABASE {} FROM PUBLIC").format(
+                        sql.Identifier(name)
+                    )
                 )
         raw.commit()
     finally:
@@ -166,14 +177,20 @@ def ensure_reader(
                 *(
                     sql.SQL("ALTER ROLE {} IN DATABASE {} RESET ALL").format(role, sql.Identifier(d))
                     for (d,) in cur.execute(
-                        "SELECT d.datname FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase"
+                        "SELECT d.datname FROM pg_db_role_setting s"
+                        " JOIN pg_database d ON d.oid = s.setdatabase"
                         " WHERE s.setrole = to_regrole(%s)",
                         (name,),
                     ).fetchall()
                 ),
-                *(sql.SQL("ALTER ROLE {} SET {} = {}").format(role, sql.Identifier(k), v) for k, v in values.items()),
                 *(
-                    sql.SQL("ALTER ROLE {} IN DATABASE {} SET {} = {}").format(role, database, sql.Identifier(k), v)
+                    sql.SQL("ALTER ROLE {} SET {} = {}").format(role, sql.Identifier(k), v)
+                    for k, v in values.items()
+                ),
+                *(
+                    sql.SQL("ALTER ROLE {} IN DATABASE {} SET {} = {}").format(
+                        role, database, sql.Identifier(k), v
+                    )
                     for k, v in values.items()
                 ),
                 sql.SQL("GRANT {} TO {}").format(group, role),
@@ -205,7 +222,8 @@ def reader_report(engine: Engine, name: str) -> list[str]:
         lines += [
             f"Note: privileges let readers connect to other databases on this server: {names}.",
             "  This server is not managed by povertydb, so they were left alone. To confine readers to",
-            f"  {database}, an admin adds these lines to pg_hba.conf above the other host lines, then reloads:",
+            f"  {database}, an admin adds these lines to pg_hba.conf above the other host lines,",
+            "  then reloads the server:",
             f"    host  {database}  {name}  all  scram-sha-256",
             f"    host  all  {name}  all  reject",
         ]

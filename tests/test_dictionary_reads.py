@@ -21,8 +21,12 @@ def test_dictionary_on_an_unmigrated_database_says_to_migrate_and_creates_nothin
         result.output
     )
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
-                                    ).scalar_one() == 0
+        assert (
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+            ).scalar_one()
+            == 0
+        )
 
 
 def test_dictionary_works_with_a_readers_login_over_tcp(reader_engine, test_server):

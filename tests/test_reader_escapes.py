@@ -32,7 +32,9 @@ def reader(reader_engine, test_server):
 
 def _connect(reader, database: str | None = None) -> psycopg.Connection:
     _, dsn, own = reader
-    return psycopg.connect(f"{dsn} dbname={database or own}", password=PASSWORD, connect_timeout=5, autocommit=True)
+    return psycopg.connect(
+        f"{dsn} dbname={database or own}", password=PASSWORD, connect_timeout=5, autocommit=True
+    )
 
 
 def _attacker(reader) -> psycopg.Connection:
@@ -66,22 +68,23 @@ def _admin_count(engine, query: str) -> int:
 )
 def test_large_objects_and_wal_messages_are_refused_even_after_lifting_read_only(reader, reader_engine, call):
     before = _admin_count(reader_engine, "SELECT count(*) FROM pg_largeobject_metadata")
-    with _attacker(reader) as conn:
-        with pytest.raises(errors.InsufficientPrivilege, match="permission denied for function"):
-            conn.execute(f"SELECT {call}")
+    with (
+        _attacker(reader) as conn,
+        pytest.raises(errors.InsufficientPrivilege, match="permission denied for function"),
+    ):
+        conn.execute(f"SELECT {call}")
     assert _admin_count(reader_engine, "SELECT count(*) FROM pg_largeobject_metadata") == before
 
 
 def test_temporary_tables_are_refused_in_the_readers_database(reader):
-    with _attacker(reader) as conn:
-        with pytest.raises(errors.InsufficientPrivilege, match="temporary tables"):
-            conn.execute("CREATE TEMP TABLE t (i int)")
+    with _attacker(reader) as conn, pytest.raises(errors.InsufficientPrivilege, match="temporary tables"):
+        conn.execute("CREATE TEMP TABLE t (i int)")
 
 
 @pytest.mark.skipif(not embedded_test_server(), reason="pg_hba.conf of the embedded server only")
 @pytest.mark.parametrize("database", ["postgres", "template1"])
 def test_on_the_embedded_server_a_reader_cannot_connect_to_another_database(reader, database):
-    with pytest.raises(psycopg.OperationalError, match="pg_hba.conf rejects|no pg_hba.conf entry"):
+    with pytest.raises(psycopg.OperationalError, match=r"pg_hba\.conf rejects|no pg_hba\.conf entry"):
         _connect(reader, database)
 
 
@@ -131,7 +134,9 @@ def test_a_reader_cannot_lift_its_defaults_with_alter_role_self_set(reader):
     assert _settings(reader) == ("3s", "on", "5min")
 
 
-def test_a_reader_can_override_its_defaults_in_the_database_until_add_reader_runs_again(reader, reader_engine):
+def test_a_reader_can_override_its_defaults_in_the_database_until_add_reader_runs_again(
+    reader, reader_engine
+):
     name, _, database = reader
     with _attacker(reader) as conn:
         conn.execute(f'ALTER ROLE "{name}" IN DATABASE "{database}" SET statement_timeout = 0')
@@ -140,13 +145,22 @@ def test_a_reader_can_override_its_defaults_in_the_database_until_add_reader_run
     ensure_reader(reader_engine, name, PASSWORD, statement_timeout="3s", connection_limit=3)
     assert _settings(reader) == ("3s", "on", "5min")
     with reader_engine.connect() as conn:  # and the role-wide ones it gave itself are gone too
-        rows = conn.exec_driver_sql(
-            "SELECT s.setconfig FROM pg_db_role_setting s WHERE s.setrole = to_regrole(%s)"
-            " AND s.setdatabase = 0",
-            (name,),
-        ).scalars().all()
-    assert rows == [["default_transaction_read_only=on", "statement_timeout=3s",
-                     "idle_in_transaction_session_timeout=5min"]]
+        rows = (
+            conn.exec_driver_sql(
+                "SELECT s.setconfig FROM pg_db_role_setting s WHERE s.setrole = to_regrole(%s)"
+                " AND s.setdatabase = 0",
+                (name,),
+            )
+            .scalars()
+            .all()
+        )
+    assert rows == [
+        [
+            "default_transaction_read_only=on",
+            "statement_timeout=3s",
+            "idle_in_transaction_session_timeout=5min",
+        ]
+    ]
 
 
 def test_a_reader_can_change_its_session_settings_but_privileges_still_hold(reader):
@@ -163,11 +177,11 @@ def test_a_reader_can_change_its_session_settings_but_privileges_still_hold(read
         'ALTER ROLE "{name}" CONNECTION LIMIT 100',
         'ALTER ROLE "{name}" CREATEDB',
         'ALTER ROLE "{name}" CREATEROLE',
-        'ALTER ROLE "{name}" VALID UNTIL \'infinity\'',
+        "ALTER ROLE \"{name}\" VALID UNTIL 'infinity'",
         'ALTER ROLE "{name}" RENAME TO "{name}_x"',
         'ALTER ROLE "{name}" SET session_replication_role = replica',
         "ALTER ROLE povertydb_readers SET statement_timeout = 0",
-        'ALTER ROLE ALL SET statement_timeout = 0',
+        "ALTER ROLE ALL SET statement_timeout = 0",
         'GRANT pg_read_all_data TO "{name}"',
         "SET SESSION AUTHORIZATION postgres",
         "SET ROLE postgres",
@@ -177,9 +191,13 @@ def test_a_reader_can_change_its_session_settings_but_privileges_still_hold(read
 )
 def test_a_reader_cannot_change_its_rights_limits_or_identity(reader, statement):
     name = reader[0]
-    with _attacker(reader) as conn:
-        with pytest.raises((errors.InsufficientPrivilege, errors.InvalidParameterValue, errors.FeatureNotSupported)):
-            conn.execute(statement.format(name=name))
+    with (
+        _attacker(reader) as conn,
+        pytest.raises(
+            (errors.InsufficientPrivilege, errors.InvalidParameterValue, errors.FeatureNotSupported)
+        ),
+    ):
+        conn.execute(statement.format(name=name))
 
 
 def test_a_reader_can_change_its_own_password(reader, reader_engine):

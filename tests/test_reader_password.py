@@ -73,7 +73,12 @@ def test_a_reader_logs_in_over_tcp_with_the_password_as_typed(reader_engine, tes
     _, host, port = test_server
     try:
         with psycopg.connect(
-            host=host, port=port, dbname=reader_engine.url.database, user=name, password=password, connect_timeout=5
+            host=host,
+            port=port,
+            dbname=reader_engine.url.database,
+            user=name,
+            password=password,
+            connect_timeout=5,
         ) as conn:
             assert conn.execute("SELECT current_user").fetchone() == (name,)
     finally:

@@ -28,7 +28,9 @@ def _traces(engine) -> tuple[int, int]:
     """(relations named like the escapes' tables, large objects), seen by the superuser."""
     with engine.connect() as conn:
         return (
-            conn.exec_driver_sql(f"SELECT count(*) FROM pg_class WHERE relname LIKE '{ESCAPE_TABLE}%%'").scalar_one(),
+            conn.exec_driver_sql(
+                f"SELECT count(*) FROM pg_class WHERE relname LIKE '{ESCAPE_TABLE}%%'"
+            ).scalar_one(),
             conn.exec_driver_sql("SELECT count(*) FROM pg_largeobject_metadata").scalar_one(),
         )
 
@@ -40,7 +42,7 @@ CREATE = f"CREATE TABLE public.{ESCAPE_TABLE} (i int)"
     ("statement", "message"),
     [
         (f"commit; {CREATE}", "transaction control (COMMIT) is refused"),
-        (f"COMMIT", "transaction control (COMMIT) is refused"),
+        ("COMMIT", "transaction control (COMMIT) is refused"),
         (f"  -- a comment\n end; {CREATE}", "transaction control (END) is refused"),
         (f"SELECT 1; {CREATE}", "one statement at a time"),
         (f"SELECT 1; COMMIT; {CREATE}", "one statement at a time"),
@@ -64,7 +66,10 @@ CREATE = f"CREATE TABLE public.{ESCAPE_TABLE} (i int)"
         ),
         ("SELECT U&\"\\0073et_config\"('role', 'postgres', true)", "Unicode-escaped names and strings"),
         (f"SELECT * INTO public.{ESCAPE_TABLE} FROM analytics.indicators", "read-only transaction"),
-        ("WITH d AS (DELETE FROM analytics.indicators RETURNING 1) SELECT count(*) FROM d", "permission denied"),
+        (
+            "WITH d AS (DELETE FROM analytics.indicators RETURNING 1) SELECT count(*) FROM d",
+            "permission denied",
+        ),
         ("SELECT pg_read_file('/etc/hostname')", "permission denied for function pg_read_file"),
         ("SELECT count(*) FROM public.reports", "permission denied for schema public"),
         ("", "no query found"),
