@@ -10,8 +10,10 @@ import uuid
 
 import psycopg
 import pytest
+from click.testing import CliRunner
 from psycopg import errors
 
+from app.cli import cli
 from app.readers import ensure_reader, reader_report
 from tests.conftest import embedded_test_server
 
@@ -116,6 +118,18 @@ def test_the_names_of_internal_tables_do_not_resolve_and_information_schema_list
         assert "public" not in visible and "analytics" in visible
 
 
+def test_the_system_catalogs_still_show_internal_table_names_but_not_their_rows(reader):
+    """PostgreSQL lets every role read pg_class: names are visible, contents are not."""
+    with _connect(reader) as conn:
+        names = {
+            r[0]
+            for r in conn.execute("SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace")
+        }
+        assert "reports" in names
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("SELECT count(*) FROM public.reports")
+
+
 def _settings(reader) -> tuple[str, str, str]:
     with _connect(reader) as conn:
         return conn.execute(
@@ -167,6 +181,7 @@ def test_a_reader_can_change_its_session_settings_but_privileges_still_hold(read
     with _connect(reader) as conn:
         conn.execute("SET statement_timeout = 0")
         conn.execute("SET default_transaction_read_only = off")
+        assert conn.execute("SELECT current_setting('statement_timeout')").fetchone() == ("0",)
         with pytest.raises(errors.InsufficientPrivilege):
             conn.execute("CREATE TABLE analytics.x (i int)")
 
@@ -211,3 +226,30 @@ def test_a_reader_can_change_its_own_password(reader, reader_engine):
             assert conn.execute("SELECT current_user").fetchone() == (name,)
     finally:
         ensure_reader(reader_engine, name, PASSWORD, statement_timeout="3s", connection_limit=3)
+
+
+def test_add_reader_on_a_database_url_leaves_other_databases_alone_and_says_so(reader_engine):
+    def public_connect() -> bool:
+        with reader_engine.connect() as conn:
+            return conn.exec_driver_sql(
+                "SELECT has_database_privilege('public', 'postgres', 'CONNECT')"
+            ).scalar_one()
+
+    before = public_connect()
+    env = {
+        "DATABASE_URL": reader_engine.url.render_as_string(hide_password=False),
+        "POVERTYDB_READER_PASSWORD": PASSWORD,
+    }
+    name = f"noted_{uuid.uuid4().hex[:8]}"
+    result = CliRunner().invoke(cli, ["add-reader", name], env=env)
+    try:
+        assert result.exit_code == 0, result.output
+        assert public_connect() == before
+        if before:
+            assert "Note: privileges let readers connect to other databases on this server: postgres" in (
+                result.output
+            )
+            assert f"host  all  {name}  all  reject" in result.output
+    finally:
+        with reader_engine.begin() as conn:
+            conn.exec_driver_sql(f'DROP ROLE "{name}"')
