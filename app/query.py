@@ -22,7 +22,8 @@ from sqlalchemy import Engine
 from app.readers import READER_GROUP, ReaderError, ensure_group
 
 QUERY_KEYWORDS = ("select", "with", "explain", "table", "values")
-_FIRST_WORD = re.compile(r"(?:\s+|--[^\n]*|/\*.*?\*/|\()*([a-z_]*)", re.DOTALL)
+_SPACE_OR_PAREN = re.compile(r"(?:\s+|--[^\n]*|\()*")
+_WORD = re.compile(r"[a-z_]*")
 _KEYWORD_MESSAGES = {
     ("begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release", "prepare"): (
         "transaction control ({word}) is refused: the query runs in a read-only transaction that "
@@ -36,7 +37,7 @@ _REFUSED_WORDS = [
     (re.compile(r"\bset_config\b", re.I), "set_config() is refused: it changes settings or the role"),
     (re.compile(r"\b(?:lo_\w+|loread|lowrite)\b", re.I), "large-object functions ({match}) are refused"),
     (
-        re.compile(r"\b(?:query_to_xml\w*|ts_stat)\b", re.I),
+        re.compile(r"\b(?:query_to_xml\w*|ts_stat|ts_rewrite)\b", re.I),
         "{match} is refused: it runs SQL given as text",
     ),
     (re.compile(r"\bu&\s*['\"]", re.I), "Unicode-escaped names and strings (U&) are refused"),
@@ -47,9 +48,26 @@ class QueryRefused(ValueError):
     """povertydb sql does not run this text; the message says why."""
 
 
+def _first_word(text: str) -> str:
+    """The first keyword after spaces, parentheses and comments (/* */ nest, as in PostgreSQL)."""
+    at = 0
+    while True:
+        at = _SPACE_OR_PAREN.match(text, at).end()
+        if not text.startswith("/*", at):
+            return _WORD.match(text, at).group(0)
+        depth, at = 1, at + 2
+        while depth and at < len(text):
+            if text.startswith("/*", at):
+                depth, at = depth + 1, at + 2
+            elif text.startswith("*/", at):
+                depth, at = depth - 1, at + 2
+            else:
+                at += 1
+
+
 def check_statement(statement: str) -> None:
     """Refuse what is not a single query, before sending anything to the server."""
-    first = _FIRST_WORD.match(statement.lower()).group(1)
+    first = _first_word(statement.lower())
     if not first:
         raise QueryRefused("no query found: give a SELECT, WITH, EXPLAIN, TABLE or VALUES statement")
     if first not in QUERY_KEYWORDS:

@@ -49,6 +49,8 @@ CREATE = f"CREATE TABLE public.{ESCAPE_TABLE} (i int)"
         (f"(SELECT 1); {CREATE}", "one statement at a time"),
         (CREATE, "CREATE is refused"),
         (f"/* first */ {CREATE}", "CREATE is refused"),
+        (f"/* nested /* */ SELECT */ {CREATE}", "CREATE is refused"),
+        ("SELECT ts_rewrite('a'::tsquery, 'SELECT ''a''::tsquery, ''b''::tsquery')", "ts_rewrite is refused"),
         ("SELECT set_config('default_transaction_read_only', 'off', false)", "set_config() is refused"),
         ("SELECT pg_catalog.\"set_config\"('role', 'postgres', true)", "set_config() is refused"),
         ("SET ROLE postgres", "SET is refused"),
