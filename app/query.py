@@ -102,12 +102,14 @@ def _prepare_group(raw) -> None:
             )
         )
         if not ready:
+            user = cur.execute("SELECT current_user").fetchone()[0]
             try:
                 ensure_group(cur)
             except psycopg.Error as exc:
                 raise QueryRefused(
-                    f"povertydb sql runs queries as the {READER_GROUP} group, which could not be prepared "
-                    f"({str(exc).strip()}); ask an admin to run  povertydb add-reader"
+                    f"povertydb sql runs queries as the {READER_GROUP} group, and {user} cannot prepare it "
+                    f"({str(exc).strip().splitlines()[0]}); a role with CREATEROLE can run"
+                    f"  povertydb add-reader, then  GRANT {READER_GROUP} TO {user}"
                 ) from None
             except ReaderError as exc:
                 raise QueryRefused(str(exc)) from None

@@ -6,8 +6,11 @@ with a message and a non-zero exit, and nothing is created.
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from click.testing import CliRunner
+from sqlalchemy.engine import make_url
 
 from app.cli import cli
 from app.settings import PROJECT_ROOT
@@ -130,3 +133,30 @@ def test_sql_with_a_query_and_a_file_says_not_both(tmp_path):
     result = CliRunner().invoke(cli, ["sql", "SELECT 1", "--file", str(path)])
     assert result.exit_code == 2
     assert "not both" in result.output
+
+
+def test_sql_as_a_role_outside_the_readers_group_says_what_to_grant(reader_engine, test_server):
+    """A DATABASE_URL role that is no superuser must belong to the group; it is told how."""
+    name, password = f"plain_{uuid.uuid4().hex[:8]}", "plain-role-password"
+    with reader_engine.begin() as conn:
+        _sql(
+            {"DATABASE_URL": reader_engine.url.render_as_string(hide_password=False)}, "SELECT 1"
+        )  # the group exists, as after add-reader
+        conn.exec_driver_sql(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}'")
+    _, host, port = test_server
+    url = make_url(f"postgresql://{host}:{port}").set(
+        username=name, password=password, database=reader_engine.url.database
+    )
+    env = {"DATABASE_URL": url.render_as_string(hide_password=False)}
+    try:
+        refused = _sql(env, "SELECT current_user")
+        assert refused.exit_code == 1, refused.output
+        assert f"GRANT povertydb_readers TO {name}" in refused.output
+        with reader_engine.begin() as conn:
+            conn.exec_driver_sql(f'GRANT povertydb_readers TO "{name}"')
+        granted = _sql(env, "SELECT current_user", "--csv")
+        assert granted.exit_code == 0, granted.output
+        assert granted.output == "current_user\npovertydb_readers\n"
+    finally:
+        with reader_engine.begin() as conn:
+            conn.exec_driver_sql(f'DROP ROLE "{name}"')
