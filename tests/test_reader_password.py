@@ -116,7 +116,8 @@ def _postmaster_pid(data_dir: Path, process: subprocess.Popen) -> int:
 
 
 def test_the_password_never_reaches_the_embedded_servers_environment_or_files(tmp_path):
-    """add-reader starts the embedded server itself; the server inherits nothing secret."""
+    """add-reader starts the embedded server itself; the server inherits nothing secret; and,
+    the server being povertydb's own, no reader may connect to another database on it."""
     secret = f"secret-{uuid.uuid4().hex}"
     data_dir = tmp_path / "pgdata"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
@@ -140,3 +141,20 @@ def test_the_password_never_reaches_the_embedded_servers_environment_or_files(tm
     leaks = [p for p in data_dir.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
     assert (data_dir / "log").stat().st_size > 0  # the server log is among the files read
     assert leaks == []  # the server log and every other file of the data directory
+
+    # The embedded server is povertydb's own: add-reader also closed the other databases.
+    reach = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "povertydb"),
+            "sql",
+            "--csv",
+            "SELECT datname FROM pg_database WHERE datallowconn"
+            " AND (has_database_privilege('povertydb_readers', oid, 'CONNECT')"
+            " OR has_database_privilege('povertydb_readers', oid, 'TEMPORARY')) ORDER BY 1",
+        ],
+        env={k: v for k, v in env.items() if k != "POVERTYDB_READER_PASSWORD"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert reach.stdout == "datname\npovertydb\n", reach.stderr
