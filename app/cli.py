@@ -23,10 +23,11 @@ from app.db import (
     psql_argv,
     upgrade_schema,
 )
-from app.dictionary import render_dictionary
+from app.dictionary import DictionaryError, render_dictionary
 from app.load.seeds import Collected, LoadReport, SeedsError, collect, load_seeds
-from app.query import as_csv, as_table, run_query
-from app.readers import ReaderError, ensure_reader, list_readers
+from app.query import QueryRefused, as_csv, as_table, run_query
+from app.readers import ReaderError, close_other_databases, ensure_reader, list_readers, reader_report
+from app.scram import MIN_PASSWORD_LENGTH, password_problem
 from app.serve import DEFAULT_PORT, connection_details, serve_embedded, wait_until_interrupted
 from app.settings import Settings, SettingsError
 
@@ -237,26 +238,39 @@ def serve_command(port: int) -> None:
 def add_reader_command(name: str, statement_timeout: str, connection_limit: int) -> None:
     """Create or update a login that can read the analytics views and nothing else.
 
-    The password comes from POVERTYDB_READER_PASSWORD, or a hidden prompt; never from the
-    command line. The login is read-only by default, has a statement timeout and a
-    connection limit, and gets new views through the povertydb_readers group.
+    The password (at least 8 characters) comes from POVERTYDB_READER_PASSWORD, or a hidden
+    prompt; never from the command line. The login is read-only by default, has a statement
+    timeout and a connection limit, and gets new views through the povertydb_readers group.
+    Run again, it also resets any setting the reader gave itself.
 
     Example: POVERTYDB_READER_PASSWORD=... povertydb add-reader metabase
     """
-    password = os.environ.get("POVERTYDB_READER_PASSWORD") or click.prompt(
-        f"Password for {name}", hide_input=True, confirmation_prompt=True
+    # Out of the environment before any server starts: a child process would inherit it.
+    password = os.environ.pop("POVERTYDB_READER_PASSWORD", None) or click.prompt(
+        f"Password for {name} (at least {MIN_PASSWORD_LENGTH} characters)",
+        hide_input=True,
+        confirmation_prompt=True,
     )
-    with _engine(_settings()) as engine:
+    problem = password_problem(password)
+    if problem:
+        raise click.UsageError(problem)
+    settings = _settings()
+    with _engine(settings) as engine:
         upgrade_schema(engine)
         try:
             created = ensure_reader(
                 engine, name, password, statement_timeout=statement_timeout, connection_limit=connection_limit
             )
+            if settings.database_url is None:  # the embedded server is ours: close the other databases
+                close_other_databases(engine)
+            notes = reader_report(engine, name)
         except ReaderError as exc:
             raise click.UsageError(str(exc)) from None
         except (psycopg.Error, DBAPIError) as exc:
             raise _refused("the server refused", exc) from None
     click.echo(f"Reader {name} {'created' if created else 'updated'}: it can read the analytics schema only.")
+    for line in notes:
+        click.echo(line)
 
 
 @cli.command("sql")
@@ -271,16 +285,22 @@ def add_reader_command(name: str, statement_timeout: str, connection_limit: int)
 @click.option("--csv", "as_csv_flag", is_flag=True, help="Print CSV instead of a table.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Show at most this many rows.")
 def sql_command(statement: str | None, sql_file, as_csv_flag: bool, limit: int | None) -> None:
-    """Run one query in a read-only transaction and print the result.
+    """Run one query (SELECT, WITH, EXPLAIN, TABLE or VALUES) with a reader's rights, in a
+    read-only transaction, and print the result. It cannot write: other statements, several
+    statements, set_config(), DO blocks and large-object functions are refused.
 
     Example: povertydb sql "SELECT * FROM analytics.conflicts" --csv
     """
-    if (statement is None) == (sql_file is None):
+    if statement is None and sql_file is None:
+        raise click.UsageError("give a query as an argument or with --file")
+    if statement is not None and sql_file is not None:
         raise click.UsageError("give the query as an argument or with --file, not both")
     statement = statement if sql_file is None else sql_file.read()
     with _engine(_settings()) as engine:
         try:
             columns, rows = run_query(engine, statement, limit)
+        except QueryRefused as exc:
+            raise click.ClickException(str(exc)) from None
         except psycopg.Error as exc:
             raise click.ClickException(str(exc).strip()) from None
     if not columns:
@@ -299,11 +319,17 @@ def sql_command(statement: str | None, sql_file, as_csv_flag: bool, limit: int |
 def dictionary_command(output: Path | None) -> None:
     """Write the data dictionary of the analytics schema, from the catalog's comments.
 
+    It only reads (a reader's login is enough) and never migrates.
+
     Example: povertydb dictionary --output docs/data-dictionary.md
     """
     with _engine(_settings()) as engine:
-        upgrade_schema(engine)
-        text_ = render_dictionary(engine)
+        try:
+            text_ = render_dictionary(engine)
+        except DictionaryError as exc:
+            raise click.ClickException(str(exc)) from None
+        except (psycopg.Error, DBAPIError) as exc:
+            raise _refused("the server refused", exc) from None
     if output:
         output.write_text(text_, encoding="utf-8")
         click.echo(f"Wrote {output}.")
