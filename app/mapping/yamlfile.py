@@ -88,7 +88,8 @@ def load_yaml(path: Path, loader: type = LOADER):
         raise MappingError(
             path,
             [
-                f"{'line' if len(lines) == 1 else 'lines'} {shown}: text is not in Unicode NFC (saved decomposed, e.g. NFD); "
+                f"{'line' if len(lines) == 1 else 'lines'} {shown}: text is not in Unicode NFC"
+                " (saved decomposed, e.g. NFD); "
                 "save the file as NFC, the form page texts are compared in"
             ],
         )
