@@ -20,6 +20,7 @@ from app.mapping.errors import MappingError
 from app.mapping.periods import parse_period
 from app.mapping.reference import Reference, read_reference
 from app.mapping.verify import VerifiedReport, verify_file
+from app.vn.normalize import normalize_name
 from app.vn.units import REFORM_DATE
 
 ARTICLES_DIR = "articles"
@@ -60,7 +61,7 @@ def collect(seeds_dir: Path) -> Collected:
     articles = seeds_dir / ARTICLES_DIR
     if not articles.is_dir():
         raise SeedsError([MappingError(articles, ["no such directory"])])
-    verified: list[VerifiedReport] = []
+    verified: list[tuple[Path, VerifiedReport]] = []
     unmapped = [p for p in sorted(articles.glob("*.txt")) if not p.with_suffix(".yaml").exists()]
     slugs: dict[str, Path] = {}
     for path in sorted(articles.glob("*.yaml")):
@@ -73,10 +74,40 @@ def collect(seeds_dir: Path) -> Collected:
         if slug in slugs:
             errors.append(MappingError(path, [f"report.slug {slug!r} is already used by {slugs[slug].name}"]))
         slugs[slug] = path
-        verified.append(report)
+        verified.append((path, report))
+    errors += _people_disagreeing(verified)
     if errors:
         raise SeedsError(errors)
-    return Collected(ref, verified, unmapped)
+    return Collected(ref, [report for _, report in verified], unmapped)
+
+
+def _people_disagreeing(verified: list[tuple[Path, VerifiedReport]]) -> list[MappingError]:
+    """A person key names one person everywhere: `people.key` is global, so that one official is
+    linked across reports. The same key with another name in a second file would silently give
+    the first person's statements to the second; it is an error naming both files.
+
+    Names are compared in NFC with one tone-mark convention and single spaces ("Hoà" is "Hòa"),
+    since pages differ in where they put the mark. Folded equality is not enough: "Hưng" and
+    "Hùng" fold alike but are different names.
+    """
+    first: dict[str, tuple[Path, str]] = {}
+    errors = []
+    for path, report in verified:
+        for person in report.people:
+            key, name = person["key"], person["full_name"]
+            seen = first.setdefault(key, (path, name))
+            if normalize_name(seen[1]) != normalize_name(name):
+                errors.append(
+                    MappingError(
+                        path,
+                        [
+                            f"people: key {key!r} names {name!r} here but {seen[1]!r} in {seen[0]}; "
+                            "a person key is shared by every report, so use one name for one person "
+                            "and another key for another person"
+                        ],
+                    )
+                )
+    return errors
 
 
 FACT_TABLES = ("observations", "funding", "positions", "statements")
@@ -134,7 +165,8 @@ def plan(ref: Reference, reports: list[VerifiedReport], skip: frozenset[str] = f
         "indicators": indicators,
         "programs": programs,
         "reports": [r.report | {"load_checksum": load_checksum(ref, r)} for r in reports],
-        "people": [p for r in reports for p in r.people],
+        # One row per key; the first file's spelling of a name is kept (keys agree: collect()).
+        "people": list({p["key"]: p for r in reversed(reports) for p in r.people}.values()),
     }
     loading = [r for r in reports if r.report["slug"] not in skip]
     for table in FACT_TABLES:

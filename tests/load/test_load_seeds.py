@@ -260,3 +260,59 @@ def test_a_loader_that_may_not_wait_fails_cleanly_and_is_logged_as_failed(engine
     with engine.connect() as conn:
         last = conn.execute(text("SELECT status, message FROM load_runs ORDER BY id DESC LIMIT 1")).one()
     assert last.status == "failed" and "LoadLocked" in last.message
+
+
+def _reuse_nong_ngoc_nams_key_for_pham_duy_hung(seeds: Path) -> Path:
+    """Article 000 calls Phạm Duy Hưng by the key that 002 gives Nông Ngọc Nam."""
+    path = seeds / "articles" / "000_a65e3a874b89616e.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("key: pham-duy-hung\n", "key: nong-ngoc-nam\n").replace(
+            "person: pham-duy-hung\n", "person: nong-ngoc-nam\n"
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("command", ["check", "load-seeds"])
+def test_a_person_key_reused_for_another_person_fails_naming_both_files_and_writes_nothing(
+    seeds_copy, db_url, engine, command
+):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    path = _reuse_nong_ngoc_nams_key_for_pham_duy_hung(seeds_copy)
+    other = seeds_copy / "articles" / "002_8bb7c323e6b1daaf.yaml"
+    result = CliRunner().invoke(cli, [command, "--seeds-dir", str(seeds_copy)], env={"DATABASE_URL": db_url})
+    assert result.exit_code == 1
+    assert (
+        f"{other}: people: key 'nong-ngoc-nam' names 'Nông Ngọc Nam' here but 'Phạm Duy Hưng' in {path}"
+        in (result.output)
+    )
+    assert "Traceback" not in result.output
+    with engine.connect() as conn:  # not even migrated: nothing was written
+        assert conn.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar() == 0
+
+
+def test_the_same_person_in_two_reports_is_one_person_with_two_positions(engine, seeds_copy):
+    """Keys are not scoped per file: one official named by two reports stays linkable."""
+    page = seeds_copy / "articles" / f"{ARTICLE_004}.txt"
+    lines = page.read_text(encoding="utf-8").split("\n")
+    lines.insert(3, "Phó Chủ tịch UBND tỉnh Phạm Duy Hưng chỉ đạo các ngành tiếp tục thực hiện.")
+    page.write_text("\n".join(lines), encoding="utf-8")
+    with _mapping_path(seeds_copy).open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\npeople:\n  - key: pham-duy-hung\n    name: Phạm Duy Hưng\n"
+            '    title: Phó Chủ tịch UBND tỉnh Bắc Kạn\n    region: "06"\n'
+        )
+    load_seeds(engine, seeds_copy)
+    with engine.connect() as conn:
+        reports, names = conn.execute(
+            text(
+                "SELECT count(DISTINCT report_slug), count(DISTINCT person_name) FROM analytics.officials"
+                " WHERE person_key = 'pham-duy-hung'"
+            )
+        ).one()
+    assert (reports, names) == (2, 1)
