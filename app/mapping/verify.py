@@ -15,6 +15,7 @@ from app.mapping.coverage import Covered, Span, coverage, fact_values
 from app.mapping.errors import MappingError
 from app.mapping.evidence import check_value, find_all, unique_span
 from app.mapping.reference import Reference
+from app.mapping.rules import figure_value_problems, funding_value_problems
 from app.mapping.schema import Figure, FundingItem, Mapping, Passage, read_mapping, resolve_period
 from app.vn.dates import parse_printed_date
 from app.vn.normalize import fold, nfc
@@ -200,6 +201,8 @@ def _figure_fields(
         error = check_value(fig.quote, fig.value, fig.value_high, fig.qualifier, ind.unit, ind.measure)
         if error:
             problems.append(f"{where}: {error}")
+        rules = figure_value_problems(ind.code, ind.unit, ind.measure, fig.value, fig.value_high)
+        problems.extend(f"{where}: {p}" for p in rules)
     return {
         "indicator_code": fig.indicator,
         "value": fig.value,
@@ -217,6 +220,7 @@ def _funding_fields(
     error = check_value(fund.quote, fund.amount_vnd, fund.amount_high_vnd, fund.qualifier, "vnd", "level")
     if error:
         problems.append(f"{where}: {error}")
+    problems.extend(f"{where}: {p}" for p in funding_value_problems(fund.amount_vnd, fund.amount_high_vnd))
     if fund.purpose is not None and not find_all(text[body[0] : body[1]], fund.purpose):
         problems.append(f"{where}: purpose {fund.purpose!r} is not words of the article body")
     return {

@@ -316,3 +316,46 @@ def test_the_same_person_in_two_reports_is_one_person_with_two_positions(engine,
             )
         ).one()
     assert (reports, names) == (2, 1)
+
+
+def _add_attainment_of_120_percent(seeds: Path, indicator: str) -> Path:
+    """Article 004 gains "đạt 120% chỉ tiêu" in its body and a figure for it."""
+    page = seeds / "articles" / f"{ARTICLE_004}.txt"
+    lines = page.read_text(encoding="utf-8").split("\n")
+    lines.insert(3, "Năm 2023, tỉnh đạt 120% chỉ tiêu giảm hộ nghèo.")
+    page.write_text("\n".join(lines), encoding="utf-8")
+    path = _mapping_path(seeds)
+    figure = {"key": "plan-attainment-2023", "indicator": indicator, "quote": "đạt 120% chỉ tiêu"}
+    figure |= {"value": 120, "period": "2023", "status": "actual"}
+    _edit(path, lambda d: d["figures"].append(figure))
+    return path
+
+
+def test_attainment_of_120_percent_of_a_plan_loads_as_plan_attainment(engine, seeds_copy):
+    _add_attainment_of_120_percent(seeds_copy, "plan_attainment")
+    load_seeds(engine, seeds_copy)
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT indicator_code, unit, value, evidence_text FROM analytics.figures"
+                " WHERE figure_id = :id"
+            ),
+            {"id": f"{SLUG_004}:plan-attainment-2023"},
+        ).one()
+    assert tuple(row) == ("plan_attainment", "percent_ratio", Decimal(120), "đạt 120% chỉ tiêu")
+
+
+def test_a_rate_of_120_under_a_share_indicator_is_refused_by_check_naming_file_and_fact(seeds_copy):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    path = _add_attainment_of_120_percent(seeds_copy, "poor_household_rate")
+    result = CliRunner().invoke(cli, ["check", "--seeds-dir", str(seeds_copy)])
+    assert result.exit_code == 1
+    n = len(read_mapping(path).figures) - 1
+    assert (
+        f"{path}: figures[{n}] (plan-attainment-2023): value 120 is outside 0-100: poor_household_rate"
+        " is a share (unit percent)" in result.output
+    )
+    assert "Traceback" not in result.output
