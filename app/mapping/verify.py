@@ -18,7 +18,7 @@ from app.mapping.reference import Reference
 from app.mapping.rules import figure_value_problems, funding_value_problems
 from app.mapping.schema import Figure, FundingItem, Mapping, Passage, read_mapping, resolve_period
 from app.vn.dates import parse_printed_date
-from app.vn.normalize import fold, nfc
+from app.vn.normalize import fold, nfc, page_text
 
 
 @dataclass
@@ -316,7 +316,7 @@ def verify_file(mapping_path: Path, ref: Reference) -> VerifiedReport:
     mapping = read_mapping(mapping_path)
     try:
         raw = text_path.read_bytes()
-        text = nfc(raw.decode("utf-8"))
+        text = page_text(raw.decode("utf-8"))
     except OSError as exc:
         raise MappingError(mapping_path, [f"article text {text_path.name} cannot be read: {exc}"]) from None
     except UnicodeDecodeError as exc:

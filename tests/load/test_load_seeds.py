@@ -359,3 +359,40 @@ def test_a_rate_of_120_under_a_share_indicator_is_refused_by_check_naming_file_a
         " is a share (unit percent)" in result.output
     )
     assert "Traceback" not in result.output
+
+
+def _spans(engine) -> dict:
+    with engine.connect() as conn:
+        return {
+            view: conn.execute(
+                text(f"SELECT {key}, char_start, char_end, {words} FROM analytics.{view} ORDER BY 1")
+            ).all()
+            for view, key, words in (
+                ("figures", "figure_id", "evidence_text"),
+                ("statements", "statement_id", "text"),
+            )
+        } | {
+            "reports": conn.execute(
+                text("SELECT report_slug, text, body_start, body_end FROM analytics.reports ORDER BY 1")
+            ).all()
+        }
+
+
+def test_a_page_saved_with_a_bom_and_crlf_loads_to_the_same_text_and_offsets(
+    engine, new_database, seeds_copy
+):
+    from app.db import make_engine
+
+    page = seeds_copy / "articles" / "000_a65e3a874b89616e.txt"
+    plain = page.read_text(encoding="utf-8")
+    assert "\r" not in plain and plain.count("\n") > 10
+    load_seeds(engine, seeds_copy)
+    page.write_bytes(b"\xef\xbb\xbf" + plain.replace("\n", "\r\n").encode("utf-8"))
+    windows = make_engine(new_database())
+    try:
+        load_seeds(windows, seeds_copy)
+        assert _spans(windows) == _spans(engine)
+    finally:
+        windows.dispose()
+    page.write_bytes(plain.replace("\n", "\r").encode("utf-8"))  # old Mac line endings: CR alone
+    assert not load_seeds(engine, seeds_copy).result.changed
