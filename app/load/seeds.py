@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 
 from app.db import acquire_load_lock, upgrade_schema
 from app.load import tables
+from app.load.refusals import REFUSALS, describe, driver_error, find_refused, locate
 from app.load.runs import code_version, fail_run, finish_run, start_run
 from app.load.sync import SyncResult, sync_all
 from app.mapping.errors import MappingError
@@ -32,6 +33,19 @@ class SeedsError(ValueError):
     def __init__(self, errors: list[MappingError]):
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
+
+
+class LoadRefused(SeedsError):
+    """The database refused rows that verification passed: each named by its file and fact.
+
+    The load's transaction was rolled back (no data changed); its run `run_id` is logged as failed.
+    """
+
+    def __init__(self, errors: list[MappingError], run_id: int, reason: str):
+        self.run_id, self.reason = run_id, reason
+        super().__init__(errors)
+        if not errors:
+            self.args = (reason,)
 
 
 @dataclass
@@ -197,9 +211,43 @@ def load_seeds(
                 )
             finish_run(conn, run_id, {t: vars(c) for t, c in result.counts.items()})
     except BaseException as exc:
-        fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
+        refusal = _explain_refusal(engine, seeds_dir, collected, run_id, exc)
+        fail_run(engine, run_id, str(refusal) if refusal else f"{type(exc).__name__}: {exc}")
+        if refusal is not None:
+            raise refusal from None
         raise
     return LoadReport(run_id, result, collected, time.perf_counter() - began)
+
+
+def _explain_refusal(
+    engine: Engine, seeds_dir: Path, collected: Collected, run_id: int, exc: BaseException
+) -> LoadRefused | None:
+    """A LoadRefused naming the file and fact of every row the database refused; None when
+    `exc` is no refusal of rows (a lost connection, an interrupt...). See app/load/refusals.py."""
+    error = driver_error(exc)
+    if not isinstance(error, REFUSALS):
+        return None
+    table = error.diag.table_name or "?"
+    reason = f"the database refused a row of table {table}: {error.diag.message_primary}"
+    try:
+        with engine.connect() as conn:
+            replay = conn.begin()
+            try:
+                acquire_load_lock(conn, wait=True)
+                clean = _unchanged_reports(conn, collected)
+                steps = plan(collected.ref, collected.reports, clean)
+                refused = find_refused(conn, steps, run_id, {"clean": sorted(clean)}, table)
+            finally:
+                replay.rollback()  # a diagnosis only: it never keeps a row
+    except Exception:  # the replay is a diagnosis; when it cannot run, the reason is still known
+        refused = []
+    by_file: dict[Path, list[str]] = {}
+    for r in refused:
+        path, fact = locate(r, collected.reports, seeds_dir)
+        by_file.setdefault(path, []).append(f"{fact}: {describe(r)}")
+    if refused:
+        reason = f"the database refused {len(refused)} row(s) of table {table} that verification passed"
+    return LoadRefused([MappingError(p, problems) for p, problems in by_file.items()], run_id, reason)
 
 
 def _unchanged_reports(conn, collected: Collected) -> frozenset[str]:

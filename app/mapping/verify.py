@@ -32,6 +32,7 @@ class VerifiedReport:
     positions: list[dict] = field(default_factory=list)
     statements: list[dict] = field(default_factory=list)
     coverage: list[Covered] = field(default_factory=list)
+    path: Path | None = None  # the mapping file, to name it in messages about these rows
 
 
 def sha256_hex(data: bytes) -> str:
@@ -125,6 +126,7 @@ def verify(
     body = (start[0], end[1])
     checker = _Checker(text, body)
     out = VerifiedReport(
+        path=path,
         report={
             "slug": meta.slug,
             "source_file": source_file,
@@ -140,7 +142,7 @@ def verify(
             "body_end": body[1],
             "regions_valid_on": valid_on,
             "mapping_sha256": sha256_hex(mapping_bytes),
-        }
+        },
     )
     d = mapping.defaults
 
