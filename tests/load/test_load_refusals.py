@@ -66,6 +66,19 @@ def test_every_refused_statement_of_every_file_is_named(engine):
     assert named == long
 
 
+def test_a_unique_rule_names_every_row_after_the_first_of_its_kind(engine):
+    upgrade_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE statements ADD CONSTRAINT test_only_rule UNIQUE (kind)"))
+    statements = [s for r in collect(SEEDS).reports for s in r.statements]
+    kinds = {s["kind"] for s in statements}
+    with pytest.raises(LoadRefused) as caught:
+        load_seeds(engine, SEEDS)
+    problems = [p for e in caught.value.errors for p in e.problems]
+    assert len(problems) == len(statements) - len(kinds) > 0
+    assert all('violates unique constraint "test_only_rule"' in p for p in problems)
+
+
 def test_load_seeds_says_what_is_true_when_the_database_refuses(engine, db_url):
     _add_rule_verification_does_not_know(engine, "observations", "value <> 18067")
     result = CliRunner().invoke(cli, ["load-seeds"], env={"DATABASE_URL": db_url})
