@@ -24,7 +24,7 @@ from app.db import (
     upgrade_schema,
 )
 from app.dictionary import DictionaryError, render_dictionary
-from app.load.seeds import Collected, LoadReport, SeedsError, collect, load_seeds
+from app.load.seeds import Collected, LoadRefused, LoadReport, SeedsError, collect, load_seeds
 from app.query import QueryRefused, as_csv, as_table, run_query
 from app.readers import ReaderError, close_other_databases, ensure_reader, list_readers, reader_report
 from app.scram import MIN_PASSWORD_LENGTH, password_problem
@@ -55,11 +55,14 @@ def _engine(settings: Settings) -> Iterator[Engine]:
         raise click.ClickException(str(exc)) from None
 
 
-def _fail_seeds(exc: SeedsError) -> None:
+def _fail_seeds(exc: SeedsError, outcome: str = "") -> None:
+    """Every problem, one line each naming its file; then what the command did (`outcome`)."""
     for error in exc.errors:
         for problem in error.problems:
             click.echo(f"{error.path}: {problem}", err=True)
-    raise click.ClickException(f"{len(exc.errors)} seed file(s) have problems; nothing was written")
+    if isinstance(exc, LoadRefused):
+        raise click.ClickException(f"{exc.reason}; no data was changed; run {exc.run_id} is logged as failed")
+    raise click.ClickException(f"{len(exc.errors)} seed file(s) have problems{outcome}")
 
 
 def _refused(what: str, exc: Exception) -> click.ClickException:
@@ -113,11 +116,16 @@ def load_seeds_command(seeds_dir: Path | None, no_wait: bool) -> None:
         with _engine(settings) as engine:
             report = load_seeds(engine, seeds, wait=not no_wait, collected=collected)
     except SeedsError as exc:
-        _fail_seeds(exc)
+        _fail_seeds(exc, "; nothing was written")
     except LoadLocked as exc:
         raise click.ClickException(str(exc)) from None
     except (psycopg.Error, DBAPIError) as exc:
-        raise _refused("the database refused the load, nothing was written", exc) from None
+        error = getattr(exc, "orig", None) or exc
+        primary = getattr(getattr(error, "diag", None), "message_primary", None) or str(error)
+        raise click.ClickException(
+            f"the database refused the load: {primary}; no data was changed"
+            " (a run that had started is logged as failed in load_runs)"
+        ) from None
     click.echo(_summary(report))
 
 

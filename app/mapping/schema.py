@@ -11,12 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app import vocab
 from app.mapping.errors import MappingError, pydantic_problems
 from app.mapping.periods import Period, parse_period
+from app.mapping.yamlfile import load_yaml
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 RegionCode = Annotated[str, Field(pattern=r"^[0-9]{2}([0-9]|[0-9]{3})?$")]
@@ -159,17 +159,16 @@ class Mapping(Strict):
             if item.key in seen:
                 raise ValueError(f"fact key {item.key!r} is used twice")
             seen.add(item.key)
+        people = [p.key for p in self.people]
+        twice = sorted({k for k in people if people.count(k) > 1})
+        if twice:  # one position per person and report: the database would refuse the second
+            raise ValueError(f"person key {twice[0]!r} is listed twice under people")
         return self
 
 
 def read_mapping(path: Path) -> Mapping:
     """Parse and validate one mapping file; every problem names `path`."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise MappingError(path, [f"not valid YAML: {exc}"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(path, [f"cannot read: {exc}"]) from None
+    raw = load_yaml(path)
     if not isinstance(raw, dict):
         raise MappingError(path, ["expected a mapping with a `report:` section at the top level"])
     try:

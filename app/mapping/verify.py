@@ -15,9 +15,10 @@ from app.mapping.coverage import Covered, Span, coverage, fact_values
 from app.mapping.errors import MappingError
 from app.mapping.evidence import check_value, find_all, unique_span
 from app.mapping.reference import Reference
+from app.mapping.rules import figure_value_problems, funding_value_problems
 from app.mapping.schema import Figure, FundingItem, Mapping, Passage, read_mapping, resolve_period
 from app.vn.dates import parse_printed_date
-from app.vn.normalize import fold, nfc
+from app.vn.normalize import fold, nfc, page_text
 
 
 @dataclass
@@ -31,6 +32,7 @@ class VerifiedReport:
     positions: list[dict] = field(default_factory=list)
     statements: list[dict] = field(default_factory=list)
     coverage: list[Covered] = field(default_factory=list)
+    path: Path | None = None  # the mapping file, to name it in messages about these rows
 
 
 def sha256_hex(data: bytes) -> str:
@@ -124,6 +126,7 @@ def verify(
     body = (start[0], end[1])
     checker = _Checker(text, body)
     out = VerifiedReport(
+        path=path,
         report={
             "slug": meta.slug,
             "source_file": source_file,
@@ -139,7 +142,7 @@ def verify(
             "body_end": body[1],
             "regions_valid_on": valid_on,
             "mapping_sha256": sha256_hex(mapping_bytes),
-        }
+        },
     )
     d = mapping.defaults
 
@@ -200,6 +203,8 @@ def _figure_fields(
         error = check_value(fig.quote, fig.value, fig.value_high, fig.qualifier, ind.unit, ind.measure)
         if error:
             problems.append(f"{where}: {error}")
+        rules = figure_value_problems(ind.code, ind.unit, ind.measure, fig.value, fig.value_high)
+        problems.extend(f"{where}: {p}" for p in rules)
     return {
         "indicator_code": fig.indicator,
         "value": fig.value,
@@ -217,6 +222,7 @@ def _funding_fields(
     error = check_value(fund.quote, fund.amount_vnd, fund.amount_high_vnd, fund.qualifier, "vnd", "level")
     if error:
         problems.append(f"{where}: {error}")
+    problems.extend(f"{where}: {p}" for p in funding_value_problems(fund.amount_vnd, fund.amount_high_vnd))
     if fund.purpose is not None and not find_all(text[body[0] : body[1]], fund.purpose):
         problems.append(f"{where}: purpose {fund.purpose!r} is not words of the article body")
     return {
@@ -312,7 +318,7 @@ def verify_file(mapping_path: Path, ref: Reference) -> VerifiedReport:
     mapping = read_mapping(mapping_path)
     try:
         raw = text_path.read_bytes()
-        text = nfc(raw.decode("utf-8"))
+        text = page_text(raw.decode("utf-8"))
     except OSError as exc:
         raise MappingError(mapping_path, [f"article text {text_path.name} cannot be read: {exc}"]) from None
     except UnicodeDecodeError as exc:
