@@ -19,7 +19,7 @@ from app.mapping.errors import MappingError, pydantic_problems
 from app.mapping.periods import Period, parse_period
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-RegionCode = Annotated[str, Field(pattern=r"^[0-9]{2}([0-9]|[0-9]{3})?$")]
+RegionCode = Annotated[str, Field(pattern=vocab.REGION_CODE_PATTERN)]
 # One vocabulary for the CHECK constraints and the mapping files: app/vocab.py.
 Qualifier = Literal[vocab.QUALIFIERS]
 Status = Literal[vocab.STATUSES]
@@ -59,6 +59,17 @@ class ReportMeta(Strict):
         None, description="Date at which region codes are read; defaults to the publication date."
     )
     body: Body
+    drafted_by: NonEmpty | None = Field(
+        None,
+        description='The drafter that wrote the mapping ("povertydb draft 0.1.0"); absent when hand-written.',
+    )
+    reviewed: bool | None = Field(
+        None, description="Whether a person checked the mapping; defaults to true unless drafted_by is set."
+    )
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed if self.reviewed is not None else self.drafted_by is None
 
 
 class Defaults(Strict):
@@ -95,13 +106,20 @@ class Located(Passage):
     key: Key
 
 
+class Drafted(Strict):
+    """Trust fields a drafter sets on each fact it writes; a reviewer reads `review_note`."""
+
+    confidence: Literal[vocab.CONFIDENCES] | None = None
+    review_note: NonEmpty | None = Field(None, description="Why the drafter guessed, for the reviewer.")
+
+
 class LeftOut(Passage):
     """Numbers of the body deliberately not mapped, and why."""
 
     reason: NonEmpty
 
 
-class Figure(Located):
+class Figure(Located, Drafted):
     indicator: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     value: Decimal
     value_high: Decimal | None = None
@@ -115,7 +133,7 @@ class Figure(Located):
     _periods = field_validator("period", "baseline")(PeriodSpec.check)
 
 
-class FundingItem(Located):
+class FundingItem(Located, Drafted):
     amount_vnd: Decimal = Field(ge=0)
     amount_high_vnd: Decimal | None = None
     qualifier: Qualifier | None = None
@@ -137,7 +155,7 @@ class PersonItem(Strict):
     region: RegionCode | None = None
 
 
-class StatementItem(Located):
+class StatementItem(Located, Drafted):
     person: Key
     kind: StatementKind
     region: RegionCode | None = None
