@@ -7,10 +7,12 @@ A fact names the exact words it comes from (`quote`, optionally inside a longer 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
+import pydantic
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -19,7 +21,15 @@ from app.mapping.errors import MappingError, pydantic_problems
 from app.mapping.periods import Period, parse_period
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-RegionCode = Annotated[str, Field(pattern=vocab.REGION_CODE_PATTERN)]
+
+
+def _region_code(code: str) -> str:
+    if not re.fullmatch(vocab.REGION_CODE_PATTERN, code):
+        raise ValueError(f"{code!r} is no region code: a GSO code (2, 3 or 5 digits), VN, or VN-1 to VN-6")
+    return code
+
+
+RegionCode = Annotated[str, pydantic.AfterValidator(_region_code)]
 # One vocabulary for the CHECK constraints and the mapping files: app/vocab.py.
 Qualifier = Literal[vocab.QUALIFIERS]
 Status = Literal[vocab.STATUSES]
