@@ -220,7 +220,13 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_region_memberships_member_id"), table_name="region_memberships")
     op.drop_table("region_memberships")
     # Units above the provinces cannot exist in 0004's schema: facts about them go with them.
+    # Their reports lose rows, so their load checksums go too: the next load reloads them whole.
     above = "(SELECT id FROM regions WHERE level IN ('country', 'macro_region'))"
+    touched = " UNION ".join(
+        f"SELECT report_id FROM {t} WHERE region_id IN {above}"
+        for t in ("observations", "funding", "statements", "positions")
+    )
+    op.execute(f"UPDATE reports SET load_checksum = NULL WHERE id IN ({touched})")
     for table in ("observations", "funding"):
         op.execute(f"DELETE FROM {table} WHERE region_id IN {above}")
     for table in ("statements", "positions"):

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import text
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import inspect, text
 
 from app.load.seeds import SeedsError, load_seeds
+from app.settings import PROJECT_ROOT
 
 ARTICLE_002 = "002_8bb7c323e6b1daaf"
 SLUG_002 = "baodantoc-binh-gia-interview"
@@ -148,3 +151,25 @@ def test_a_drafted_mapping_loads_unreviewed_until_one_edit_marks_it_reviewed(eng
         s=SLUG_002,
     )
     assert rows == [("machine_drafted", True)]
+
+
+def test_downgrade_to_0004_drops_units_above_provinces_and_a_reload_restores_them(engine, seeds_copy):
+    _edit(seeds_copy, lambda data: _figure(data, "poor-households-2023").update(region="VN"))
+    load_seeds(engine, seeds_copy)
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["configure_logger"] = False
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0004")
+    assert _rows(engine, "SELECT count(*) FROM regions WHERE code LIKE 'VN%'") == [(0,)]
+    assert "extraction_method" not in {c["name"] for c in inspect(engine).get_columns("figures", "analytics")}
+    # A figure about a unit the old schema cannot hold goes with it; the others stay.
+    figures = _rows(engine, "SELECT figure_id FROM analytics.figures WHERE report_slug = :s", s=SLUG_002)
+    assert figures and (f"{SLUG_002}:poor-households-2023",) not in figures
+    load_seeds(engine, seeds_copy)  # migrates to head again
+    rows = _rows(
+        engine,
+        "SELECT region_code, extraction_method FROM analytics.figures WHERE figure_id = :id",
+        id=f"{SLUG_002}:poor-households-2023",
+    )
+    assert rows == [("VN", "hand_mapped")]
