@@ -149,6 +149,12 @@ def find_fractions(text: str) -> list[Quantity]:
     ]
 
 
+def _scaled(number: Decimal, scale: Decimal) -> Decimal:
+    """ "1,58 triệu" is 1580000, not 1580000.00: whole amounts carry no decimal places."""
+    value = number * scale
+    return value.to_integral_value() if scale != 1 and value == value.to_integral_value() else value
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in `text`, in order, with spans relative to `text`; fractions included."""
     found = find_fractions(text)
@@ -169,8 +175,8 @@ def find_quantities(text: str) -> list[Quantity]:
         qualifier = QUALIFIER_WORDS[m["qual"].lower()] if m["qual"] else None
         found.append(
             Quantity(
-                value=low * scale,
-                value_high=high * scale if high is not None else None,
+                value=_scaled(low, scale),
+                value_high=_scaled(high, scale) if high is not None else None,
                 qualifier=qualifier,
                 unit=unit,
                 start=m.start(),

@@ -137,6 +137,7 @@ def test_spelling_variants_of_amounts_and_rates_read_alike(text, words, value, q
     (q,) = find_quantities(text)
     assert (q.text, q.value, q.qualifier, q.unit, q.per) == (words, Decimal(value), qualifier, unit, per)
     assert text[q.start : q.end] == words
+    assert str(q.value) == value  # "1,58 triệu" is written 1580000, as a mapping states it
 
 
 def test_percentage_points_are_a_percentage_but_not_a_share():
