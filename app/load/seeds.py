@@ -158,6 +158,10 @@ def plan(ref: Reference, reports: list[VerifiedReport], skip: frozenset[str] = f
         }
         for s in ref.gazetteer.successions
     ]
+    memberships = [
+        {"group_code": m.group_code, "member_code": m.member_code, "valid_from": m.valid_from}
+        for m in ref.gazetteer.memberships
+    ]
     indicators = [i.model_dump() for i in ref.indicators.values()]
     programs = []
     for p in ref.programs.values():
@@ -176,6 +180,7 @@ def plan(ref: Reference, reports: list[VerifiedReport], skip: frozenset[str] = f
     rows = {
         "regions": regions,
         "region_successions": successions,
+        "region_memberships": memberships,
         "indicators": indicators,
         "programs": programs,
         "reports": [r.report | {"load_checksum": load_checksum(ref, r)} for r in reports],

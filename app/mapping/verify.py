@@ -82,6 +82,11 @@ class _Checker:
         return {"char_start": start, "char_end": end, "evidence_text": self.text[start:end]}
 
 
+def _trust(item) -> dict:
+    """How sure a drafter was of the fact, and why: NULL in hand-written mappings."""
+    return {"confidence": item.confidence, "review_note": item.review_note}
+
+
 def _field(item: Passage) -> str:
     return "within" if item.within else "quote"
 
@@ -142,12 +147,14 @@ def verify(
             "body_end": body[1],
             "regions_valid_on": valid_on,
             "mapping_sha256": sha256_hex(mapping_bytes),
-        },
+            "drafted_by": meta.drafted_by,
+            "reviewed": meta.is_reviewed,
+        }
     )
     d = mapping.defaults
 
     def common(where: str, item, region: str | None, program: str | None, period: str | None):
-        row = {"report_slug": meta.slug, "fact_key": item.key}
+        row = {"report_slug": meta.slug, "fact_key": item.key} | _trust(item)
         code = region or d.region
         if code is None:
             checker.problems.append(f"{where}: no region (set it or defaults.region)")
@@ -271,7 +278,7 @@ def _people_and_statements(
             "kind": st.kind,
             "region_code": st.region,
             "regions_valid_on": valid_on,
-        }
+        } | _trust(st)
         out.statements.append(row | checker.evidence(where, st))
 
 

@@ -109,6 +109,7 @@ CONTRACT = {
     "programs": {"program_code", "name_vi", "parent_code"},
     "indicators": {"indicator_code", "name_vi", "name_en", "unit"},
     "region_successors": {"predecessor_code", "successor_code", "coverage"},
+    "region_members": {"group_code", "group_level", "group_valid_from", "member_code", "member_level"},
 }
 
 
