@@ -59,6 +59,8 @@ class ReportMeta(Strict):
         None, description="Date at which region codes are read; defaults to the publication date."
     )
     body: Body
+    drafted_by: NonEmpty | None = Field(None, description="The drafter that wrote this mapping, if any.")
+    reviewed: bool | None = Field(None, description="False until a person has reviewed a drafted mapping.")
 
 
 class Defaults(Strict):
@@ -111,6 +113,8 @@ class Figure(Located):
     period: str | None = None
     baseline: str | None = Field(None, description="Period a change is measured against.")
     program: Key | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
+    review_note: NonEmpty | None = Field(None, description="Why the drafter guessed, for the reviewer.")
 
     _periods = field_validator("period", "baseline")(PeriodSpec.check)
 
@@ -125,6 +129,8 @@ class FundingItem(Located):
     region: RegionCode | None = None
     period: str | None = None
     program: Key | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
+    review_note: NonEmpty | None = Field(None, description="Why the drafter guessed, for the reviewer.")
 
     _period = field_validator("period")(PeriodSpec.check)
 
@@ -141,6 +147,8 @@ class StatementItem(Located):
     person: Key
     kind: StatementKind
     region: RegionCode | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
+    review_note: NonEmpty | None = Field(None, description="Why the drafter guessed, for the reviewer.")
 
 
 class Mapping(Strict):
