@@ -1,0 +1,274 @@
+"""Every quantity of the body as a figure, a funding item or a left_out passage with a reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from app.draft import NATIONAL_PENDING_REASON, NATIONAL_REGIONS_LOADED
+from app.draft.context import baseline_of, period_of, status_of
+from app.draft.indicators import IndicatorFinder
+from app.draft.regions import RegionFinder, national_scope
+from app.draft.text import Piece, clauses, containing, fold_keep, fold_phrase, sentences
+from app.mapping.evidence import find_all
+from app.mapping.reference import Reference
+from app.vn.numbers import Quantity
+from app.vn.scan import classify_numbers
+
+_NOT_FIGURE_AFTER = [
+    (re.compile(r"^\s*(?:nam|thang|ngay|tuan|gio|phut)(?![a-z])"), "a duration, not a poverty figure"),
+    (re.compile(r"^\s*tuoi(?![a-z])"), "an age"),
+    (re.compile(r"^\s*lan(?![a-z])"), "a number of times, not a poverty figure"),
+    (re.compile(r"^\s*(?:km|m2|ha|tan|kg|mm|con)(?![a-z])"), "a physical quantity, not a poverty figure"),
+]
+_NOT_FIGURE_BEFORE = [
+    (re.compile(r"(?:thu|hang|xep|top)\s*$"), "a rank"),
+    (re.compile(r"(?:chuong trinh|de an|nghi dinh|thong tu|ket luan|so nha|duong|quoc lo|tinh lo)\s*$"),
+     "a number inside a name or an address"),
+]
+_FUNDING_STATUS = [
+    ("lent", r"cho vay|vay|du no|giai ngan cho vay"),
+    ("mobilised", r"van dong|huy dong|quyen gop|ung ho|xa hoi hoa|dong gop"),
+    ("disbursed", r"giai ngan|da chi|kinh phi|tong kinh phi|da ho tro|da dau tu"),
+    ("allocated", r"phan bo|bo tri|giao von|duoc giao|cap phat|phe duyet"),
+]
+_FUNDING_SOURCE = [
+    ("policy_bank_credit", r"ngan hang chinh sach|tin dung chinh sach|nhcsxh|von vay|cho vay|vay"),
+    ("commercial_banks", r"ngan hang thuong mai"),
+    ("central_budget", r"trung uong"),
+    ("national_target_program", r"chuong trinh muc tieu quoc gia|mtqg|chuong trinh giam ngheo"),
+    ("state_budget", r"ngan sach nha nuoc"),
+    ("local_budget", r"ngan sach (?:tinh|huyen|xa|dia phuong)"),
+    ("social_mobilisation", r"xa hoi hoa|van dong|quy an sinh|ung ho|doanh nghiep|nha hao tam|mtcq|quy vi nguoi ngheo"),
+]
+_PROGRAM_WORDS = [
+    ("policy-bank-credit", r"tin dung chinh sach|ngan hang chinh sach|nhcsxh"),
+    ("social-security-fund", r"quy an sinh xa hoi"),
+    ("ntp-spr-2021-2025", r"chuong trinh muc tieu quoc gia giam ngheo|mtqg giam ngheo|chuong trinh giam ngheo"),
+]
+
+
+@dataclass
+class Drafted:
+    figures: list[dict] = field(default_factory=list)
+    funding: list[dict] = field(default_factory=list)
+    left_out: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    text: str
+    body: tuple[int, int]
+    region: str
+    published: dt.date | None
+    year: int
+    excluded: list[tuple[int, int, str]]  # caption and headline lines: (start, end, reason)
+
+
+class FactDrafter:
+    def __init__(self, ref: Reference, finder: IndicatorFinder, regions: RegionFinder):
+        self.ref, self.finder, self.regions = ref, finder, regions
+        self.project_cues = [
+            (code, fold_phrase(" ".join(p.name_vi.split(":", 1)[1].split()[:5])))
+            for code, p in ref.programs.items()
+            if p.kind in ("project", "sub_project") and ":" in p.name_vi
+        ]
+
+    def draft(self, art: Article) -> Drafted:
+        text, (b0, b1) = art.text, art.body
+        body_text = text[b0:b1]
+        out = Drafted()
+        sents, cls = sentences(text, b0, b1), clauses(text, b0, b1)
+        groups: dict[int, Quantity] = {}
+        for t in classify_numbers(body_text):
+            if t.kind == "quantity" and t.quantity is not None:
+                groups.setdefault(t.quantity.start, t.quantity)
+        quantities = [self._shift(q, b0) for q in sorted(groups.values(), key=lambda q: q.start)]
+        keys: set[str] = set()
+        for i, q in enumerate(quantities):
+            nxt = quantities[i + 1].start if i + 1 < len(quantities) else b1
+            prev_end = quantities[i - 1].end if i else b0
+            self._one(art, q, prev_end, nxt, sents, cls, out, keys)
+        return out
+
+    @staticmethod
+    def _shift(q: Quantity, by: int) -> Quantity:
+        return Quantity(q.value, q.value_high, q.qualifier, q.unit, q.start + by, q.end + by, q.text, q.denominator)
+
+    def _one(self, art, q, prev_end, nxt, sents, cls, out: Drafted, keys: set[str]) -> None:
+        text = art.text
+        for s, e, reason in art.excluded:
+            if s <= q.start < e:
+                out.left_out.append(self._left(art, q, prev_end, nxt, reason))
+                return
+        sent = containing(sents, q.start) or Piece(q.start, q.end)
+        clause = containing(cls, q.start) or sent
+        before_c = fold_keep(text[clause.start : q.start])
+        after_end = min(nxt, clause.end)
+        after = fold_keep(text[q.end : max(q.end, after_end)])
+        for pattern, reason in _NOT_FIGURE_AFTER:
+            if pattern.search(after) and not q.is_percent:
+                out.left_out.append(self._left(art, q, prev_end, nxt, reason))
+                return
+        for pattern, reason in _NOT_FIGURE_BEFORE:
+            if pattern.search(before_c):
+                out.left_out.append(self._left(art, q, prev_end, nxt, reason))
+                return
+        sent_before = text[sent.start : q.start]
+        idx = sents.index(sent) if sent in sents else 0
+        prev_sent = text[sents[idx - 1].start : sents[idx - 1].end] if idx > 0 else ""
+        status, status_guessed = status_of(text[clause.start : q.start], sent_before, prev_sent)
+        period, period_note = period_of(sent_before, text[q.end : sent.end], art.published, art.year, status)
+        scope = national_scope(fold_keep(sent_before))
+        notes = [n for n in (period_note,) if n]
+        if status_guessed:
+            notes.append(f"status '{status}' carried from the sentence before")
+        region = art.region
+        if scope:
+            if not NATIONAL_REGIONS_LOADED:
+                out.left_out.append(self._left(art, q, prev_end, nxt, NATIONAL_PENDING_REASON))
+                return
+            region = scope
+        else:
+            places = self.regions.places(text[sent.start : q.start])
+            if places:
+                region = max(places, key=lambda p: p[1])[2]
+        money = q.unit in ("đồng",) or (q.unit in ("tỷ", "triệu") and "dong" in after[:8])
+        choice = self.finder.choose(q, before_c, after)
+        if money and not (choice.code and self.ref.indicators[choice.code].unit == "vnd" and choice.confidence == "high"):
+            self._funding(art, q, sent, clause, prev_end, nxt, status, period, region, notes, out, keys)
+            return
+        if choice.code is None:
+            out.left_out.append(self._left(art, q, prev_end, nxt, "indicator not recognised"))
+            return
+        quote, within = self._quote(art, q, clause.start, prev_end, after_end, choice.sign != 0)
+        if quote is None:
+            out.left_out.append(self._left(art, q, prev_end, nxt, "no unique words to quote"))
+            return
+        ind = self.ref.indicators[choice.code]
+        fig = {"key": self._key(ind.code.replace("_", "-") + "-" + period[:4], keys), "indicator": ind.code,
+               "quote": quote}
+        if within:
+            fig["within"] = within
+        value, high = q.value, q.value_high
+        if choice.sign < 0:
+            value, high = (-(high), -value) if high is not None else (-value, None)
+        fig["value"] = _num(value)
+        if high is not None:
+            fig["value_high"] = _num(high)
+        if q.qualifier:
+            fig["qualifier"] = q.qualifier
+        fig["period"] = period
+        if ind.measure == "change":
+            baseline, note = baseline_of(text[q.start : sent.end] + " " + sent_before, period)
+            fig["baseline"] = baseline
+            if note:
+                notes.append(note)
+        fig["status"] = status
+        fig["region"] = region
+        program = self._program(quote, fold_keep(text[sent.start : sent.end]))
+        if program:
+            fig["program"] = program
+        if choice.note:
+            notes.insert(0, choice.note)
+        fig["confidence"] = "low" if choice.confidence == "low" else (
+            "medium" if notes or choice.confidence == "medium" else "high")
+        if notes:
+            fig["review_note"] = "; ".join(notes)
+        out.figures.append(fig)
+
+    def _funding(self, art, q, sent, clause, prev_end, nxt, status, period, region, notes, out, keys) -> None:
+        text = art.text
+        quote, within = self._quote(art, q, clause.start, prev_end, min(nxt, clause.end), False)
+        if quote is None:
+            out.left_out.append(self._left(art, q, prev_end, nxt, "no unique words to quote"))
+            return
+        words = fold_keep(text[sent.start : min(sent.end, q.end + 40)])
+        fstatus = "planned" if status in ("target", "expected") else next(
+            (s for s, pat in _FUNDING_STATUS if re.search(pat, words)), "allocated")
+        source = next((s for s, pat in _FUNDING_SOURCE if re.search(pat, words)), "unspecified")
+        item = {"key": self._key(f"funding-{period[:4]}", keys), "quote": quote}
+        if within:
+            item["within"] = within
+        item["amount_vnd"] = _num(q.value)
+        if q.value_high is not None:
+            item["amount_high_vnd"] = _num(q.value_high)
+        if q.qualifier:
+            item["qualifier"] = q.qualifier
+        item |= {"status": fstatus, "source": source, "period": period, "region": region}
+        purpose = re.match(r"\s*(?:để|cho|nhằm)\s+([^;.\n]{8,300}?)(?=[;.\n]|$)", text[q.end : sent.end])
+        if purpose and find_all(text[art.body[0] : art.body[1]], purpose[1].strip(" ,…")):
+            item["purpose"] = purpose[1].strip(" ,…")
+        program = self._program(quote, fold_keep(text[sent.start : sent.end]))
+        if program:
+            item["program"] = program
+        guessed = ["source not named: 'unspecified'"] if source == "unspecified" else []
+        item["confidence"] = "medium" if notes or guessed else "high"
+        if notes or guessed:
+            item["review_note"] = "; ".join(notes + guessed)
+        out.funding.append(item)
+
+    def _program(self, quote: str, sentence: str) -> str | None:
+        folded = fold_phrase(quote)
+        for code, cue in self.project_cues:
+            if cue and cue in folded:
+                return code
+        for code, pattern in _PROGRAM_WORDS:
+            if re.search(pattern, sentence):
+                return code
+        return None
+
+    def _quote(self, art, q, floor, prev_end, ceil, need_sign) -> tuple[str | None, str | None]:
+        """Words from a few before the number to a few after it, unique in the body."""
+        text, (b0, b1) = art.text, art.body
+        floor = max(floor, prev_end if not need_sign else floor)
+        body = text[b0:b1]
+        left, right = q.start, q.end
+        words_after = re.match(r"(?:[ \u00a0]+[^\s,;.:()“”\"]+){0,4}", text[right:ceil])
+        right = right + (words_after.end() if words_after else 0)
+        for n_before in (4 if not need_sign else 7, 9, 14, 25, 60):
+            left = q.start
+            for _ in range(n_before):
+                j = left
+                while j > floor and text[j - 1].isspace():
+                    j -= 1
+                if j <= floor or text[j - 1] in "\n":
+                    break
+                k = j
+                while k > floor and not text[k - 1].isspace():
+                    k -= 1
+                left = k
+            quote = text[left:right].strip(" ,;:(")
+            if quote and len(find_all(body, quote)) == 1:
+                return " ".join(quote.split()), None
+        line_start = text.rfind("\n", b0, q.start) + 1
+        line_end = text.find("\n", q.end, b1)
+        line = text[max(line_start, b0) : line_end if line_end != -1 else b1].strip()
+        quote = " ".join(text[q.start - (q.start - max(left, b0)) : right].split())
+        if line and quote in " ".join(line.split()) and len(find_all(body, line)) == 1 and len(
+            find_all(line, quote)) == 1:
+            return quote, " ".join(line.split())
+        return None, None
+
+    def _left(self, art, q, prev_end, nxt, reason) -> dict:
+        quote, within = self._quote(art, q, prev_end, prev_end, nxt, False)
+        item = {"quote": quote or q.text}
+        if within:
+            item["within"] = within
+        item["reason"] = reason
+        return item
+
+    @staticmethod
+    def _key(base: str, keys: set[str]) -> str:
+        base = re.sub(r"[^a-z0-9-]+", "-", base.lower()).strip("-")
+        key, n = base, 2
+        while key in keys:
+            key, n = f"{base}-{n}", n + 1
+        keys.add(key)
+        return key
+
+
+def _num(value):
+    """A Decimal as a YAML-friendly int or float string-free number."""
+    return int(value) if value == value.to_integral_value() else float(value)
