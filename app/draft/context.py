@@ -12,7 +12,7 @@ from app.vn.dates import PeriodMention, find_periods
 _PRELIMINARY = re.compile(r"so bo")
 _EXPECTED = re.compile(r"du kien|uoc tinh|uoc dat|uoc thuc hien")
 _TARGET = re.compile(
-    r"(?<!vuot )(?<!dat )(?<!hoan thanh )(?:phan dau|chi tieu|muc tieu|ke hoach|yeu cau|de ra|dat muc tieu|nham)"
+    r"(?<!vuot )(?<!dat )(?<!hoan thanh )(?:phan dau|chi tieu|muc tieu|ke hoach|yeu cau|dat muc tieu)"
 )
 _TARGET_STRONG = re.compile(r"phan dau|dat muc tieu|muc tieu (?:den|la|giam)|yeu cau|chi tieu giam")
 _CARRY = re.compile(r"^\s*(?:cu the|trong do|gom|bao gom|theo do)\b")
@@ -24,6 +24,8 @@ _BASELINE = re.compile(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:năm\s+|tháng\s+)?
 def status_of(clause_before: str, sentence_before: str, previous_sentence: str) -> tuple[str, bool]:
     """(status, guessed): the nearest cue before the number wins; "Cụ thể:"/"Trong đó" inherit
     the cue of the sentence before."""
+    if re.search(r"(?:chi tieu|muc tieu|ke hoach)(?: [a-z]+){0,3} (?:tu |la |)$", fold_keep(clause_before[-40:])):
+        return "target", False  # "chỉ tiêu giảm nghèo từ 2-2,5%": the number is the target itself
     for words in (clause_before, sentence_before):
         found = _last_cue(fold_keep(words))
         if found:
@@ -46,7 +48,7 @@ def _last_cue(folded: str) -> str | None:
     return max(hits)[1]
 
 
-def spec_of(p: PeriodMention, published: dt.date | None, status: str) -> str:
+def spec_of(p: PeriodMention, published: dt.date | None, status: str, now_year: int = 0) -> str:
     """The mapping's period string for a mention; actual results to date end at publication."""
     if p.kind in ("year", "year_end"):
         y0, y1 = p.period_start.year, (p.period_end or p.period_start).year
@@ -63,24 +65,27 @@ def spec_of(p: PeriodMention, published: dt.date | None, status: str) -> str:
     # since: "từ năm 2022 đến nay"
     if published:
         return f"{p.period_start:%Y-%m-%d}/{published:%Y-%m-%d}"
-    return str(p.period_start.year)
+    return f"{p.period_start.year}-{max(p.period_start.year, now_year)}"
 
 
 def period_of(
-    sentence_before: str, after: str, published: dt.date | None, default_year: int, status: str
+    sentence_before: str, after: str, published: dt.date | None, default_year: int, status: str,
+    carried: PeriodMention | None = None,
 ) -> tuple[str, str | None]:
     """(period, note when guessed). Nearest mention before the number in its sentence, else
-    one just after it, else the article's year."""
+    one just after it, else the one still in force from earlier sentences, else the article's year."""
     half = list(_HALF.finditer(sentence_before))
     mentions = [p for p in find_periods(sentence_before) if not _is_baseline(sentence_before, p.start)]
     if half and (not mentions or half[-1].start() > mentions[-1].start):
         year = int(half[-1][2]) if half[-1][2] else (published.year if published else default_year)
         return f"{year}-01-01/{year}-06-30", None if half[-1][2] or published else "year of '6 tháng đầu năm' guessed"
     if mentions:
-        return spec_of(mentions[-1], published, status), None
+        return spec_of(mentions[-1], published, status, default_year), None
     later = [p for p in find_periods(after[:60]) if not _is_baseline(after, p.start)]
     if later:
-        return spec_of(later[0], published, status), None
+        return spec_of(later[0], published, status, default_year), None
+    if carried is not None:
+        return spec_of(carried, published, status, default_year), None
     if _TO_DATE.search(sentence_before):
         if published:
             return f"{published.year}-01-01/{published:%Y-%m-%d}", "start of 'đến nay' guessed as the start of the year"
@@ -112,5 +117,5 @@ def article_year(text: str, body: tuple[int, int], published: dt.date | None) ->
     if published and (not years or years[0] > published.year):
         return published.year, False
     if years:
-        return years[0], published is None
+        return (years[0], False) if published else (max(years), True)
     return (published.year if published else dt.date.today().year), True

@@ -10,7 +10,8 @@ from app.draft import NATIONAL_PENDING_REASON, NATIONAL_REGIONS_LOADED
 from app.draft.context import baseline_of, period_of, status_of
 from app.draft.indicators import IndicatorFinder
 from app.draft.regions import RegionFinder, national_scope
-from app.draft.text import Piece, clauses, containing, fold_keep, fold_phrase, sentences
+from app.draft.text import Piece, clauses, containing, fold_keep, fold_phrase, paragraphs, sentences
+from app.vn.dates import find_periods
 from app.mapping.evidence import find_all
 from app.mapping.reference import Reference
 from app.vn.numbers import Quantity
@@ -86,11 +87,30 @@ class FactDrafter:
                 groups.setdefault(t.quantity.start, t.quantity)
         quantities = [self._shift(q, b0) for q in sorted(groups.values(), key=lambda q: q.start)]
         keys: set[str] = set()
+        self._carry = self._period_marks(art)
         for i, q in enumerate(quantities):
             nxt = quantities[i + 1].start if i + 1 < len(quantities) else b1
             prev_end = quantities[i - 1].end if i else b0
             self._one(art, q, prev_end, nxt, sents, cls, out, keys)
         return out
+
+    @staticmethod
+    def _period_marks(art: Article) -> list[tuple[int, object]]:
+        """Periods named in the body, in order; a section heading ends the one in force (None)."""
+        text, (b0, b1) = art.text, art.body
+        marks: list[tuple[int, object]] = []
+        for p in find_periods(text[b0:b1]):
+            before = text[max(b0, b0 + p.start - 20) : b0 + p.start]
+            in_caption = any(s <= b0 + p.start < e for s, e, _ in art.excluded)
+            if not re.search(r"so\s+với\s+(?:cùng\s+kỳ\s+)?$|nhiệm\s+kỳ\s*$|lần\s+thứ", before) and not in_caption:
+                if p.kind != "date":
+                    marks.append((b0 + p.end, p))
+        for para in paragraphs(text):
+            line = text[para.start : para.end]
+            if b0 < para.start < b1 and len(line.split()) < 14 and line[-1:] not in ".…!?:\"”":
+                if not any(s <= para.start < e for s, e, _ in art.excluded):
+                    marks.append((para.start, None))
+        return sorted(marks, key=lambda m: m[0])
 
     @staticmethod
     def _shift(q: Quantity, by: int) -> Quantity:
@@ -106,7 +126,8 @@ class FactDrafter:
         clause = containing(cls, q.start) or sent
         before_c = fold_keep(text[clause.start : q.start])
         after_end = min(nxt, clause.end)
-        after = fold_keep(text[q.end : max(q.end, after_end)])
+        num_end = q.start + _number_end(q.text)
+        after = fold_keep(text[num_end : max(num_end, after_end)])
         for pattern, reason in _NOT_FIGURE_AFTER:
             if pattern.search(after) and not q.is_percent:
                 out.left_out.append(self._left(art, q, prev_end, nxt, reason))
@@ -119,7 +140,14 @@ class FactDrafter:
         idx = sents.index(sent) if sent in sents else 0
         prev_sent = text[sents[idx - 1].start : sents[idx - 1].end] if idx > 0 else ""
         status, status_guessed = status_of(text[clause.start : q.start], sent_before, prev_sent)
-        period, period_note = period_of(sent_before, text[q.end : sent.end], art.published, art.year, status)
+        carried = None
+        for pos, mention in self._carry:
+            if pos >= sent.start:
+                break
+            carried = mention
+        period, period_note = period_of(
+            sent_before, text[q.end : sent.end], art.published, art.year, status, carried
+        )
         scope = national_scope(fold_keep(sent_before))
         notes = [n for n in (period_note,) if n]
         if status_guessed:
@@ -131,11 +159,10 @@ class FactDrafter:
                 return
             region = scope
         else:
-            places = self.regions.places(text[sent.start : q.start])
-            if places:
-                region = max(places, key=lambda p: p[1])[2]
+            region = self.regions.in_sentence(text[sent.start : q.start], art.region)
         money = q.unit in ("đồng",) or (q.unit in ("tỷ", "triệu") and "dong" in after[:8])
-        choice = self.finder.choose(q, before_c, after)
+        near = fold_keep(text[max(clause.start, prev_end) : q.start]) if prev_end > clause.start else None
+        choice = self.finder.choose(q, before_c, after, near)
         if money and not (choice.code and self.ref.indicators[choice.code].unit == "vnd" and choice.confidence == "high"):
             self._funding(art, q, sent, clause, prev_end, nxt, status, period, region, notes, out, keys)
             return
@@ -267,6 +294,12 @@ class FactDrafter:
             key, n = f"{base}-{n}", n + 1
         keys.add(key)
         return key
+
+
+def _number_end(token: str) -> int:
+    """Where the digits (and a "%") of a quantity's text end: the unit noun is context."""
+    m = list(re.finditer(r"\d\s*%?", token))
+    return m[-1].end() if m else len(token)
 
 
 def _num(value):

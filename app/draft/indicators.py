@@ -46,13 +46,35 @@ class Choice:
     sign: int  # -1 a fall, +1 a rise, 0 not a change
 
 
+_CATEGORY = re.compile(r"\s*(?:ho |can ngheo|moi thoat ngheo|ngheo)")
+# Stocks of households: "cho 108 hộ nghèo" (given to them) never counts them.
+STOCKS = {"poor_households", "near_poor_households", "multidimensional_poor_near_poor_households",
+          "ethnic_minority_poor_households"}
+_BENEFICIARY = re.compile(r"(?:cho|giup|giup do|ho tro)\s*$")
+
+
+def _window(after: str) -> str:
+    """The noun phrase after a number: up to the first comma, and on across commas only while
+    a list repeats its head noun ("hộ nghèo, hộ cận nghèo có nhu cầu …")."""
+    parts = after.split(",")
+    head = parts[0].split()[:1]
+    kept = [parts[0]]
+    for part in parts[1:]:
+        if head and part.split()[:1] == head or _CATEGORY.match(part):
+            kept.append(part)
+        else:
+            break
+    return ",".join(kept)
+
+
 class IndicatorFinder:
     def __init__(self, indicators: dict[str, IndicatorDef]):
         self.indicators = indicators
         self.cues = [(code, fold_phrase(c)) for code, ind in indicators.items() for c in ind.cues]
 
-    def choose(self, q: Quantity, before: str, after: str) -> Choice:
-        """`before` and `after`: folded words on either side of the number in its clause."""
+    def choose(self, q: Quantity, before: str, after: str, near: str | None = None) -> Choice:
+        """`before` and `after`: folded words on either side of the number in its clause;
+        `near`: the part of `before` since the previous number, tried first."""
         change = bool(_CHANGE_BEFORE.search(before)) and not _LEVEL_AFTER_CHANGE.search(before)
         sign = 0
         if change:
@@ -65,29 +87,42 @@ class IndicatorFinder:
         units = self._units(q)
         if q.is_percent:
             units = {"percentage_points"} if change or _PER_YEAR.search(after) else {"percent", "percent_ratio"}
-        joined = before + " | " + after
-        junction = len(before) + 1
-        best: tuple[float, str, str] | None = None
-        for code, cue in self.cues:
-            ind = self.indicators[code]
-            if ind.unit not in units or (ind.measure == "change") != change:
-                continue
-            for m in re.finditer(r"(?<![a-z])" + re.escape(cue) + r"(?![a-z])", joined):
-                if m.start() <= junction <= m.end():
-                    dist = 0
-                elif m.end() < junction:
-                    dist = junction - m.end()
-                else:
-                    dist = (m.start() - junction) * 1.5
-                score = 3 * len(cue) - dist
-                if best is None or score > best[0]:
-                    best = (score, code, cue)
+        skip = STOCKS if _BENEFICIARY.search(before) else set()
+        best = None
+        for b, a in ((near, _window(after)), (before, _window(after)), (before, after)):
+            if b is not None and best is None:
+                best = self._best(b, a, units, change, skip)
+        if best is None and q.is_percent and change and sign < 0 and "poor_household_rate_change" in self.indicators:
+            # Poverty news says "giảm thêm 4-5%" of the poor-household rate: a flagged guess.
+            return Choice("poor_household_rate_change", "low",
+                          "a fall in per cent with no subject named: the poor-household rate assumed", sign)
         if best is None:
             return Choice(None, "low", "indicator not recognised", sign)
         score, code, cue = best
         confidence = "high" if score >= 20 else "medium" if score >= 0 else "low"
         note = None if confidence == "high" else f"indicator guessed from the words '{cue}' some way off"
         return Choice(code, confidence, note, sign)
+
+    def _best(self, before: str, after: str, units: set[str], change: bool, skip=frozenset()) -> tuple | None:
+        before, after = before.rstrip(), after.lstrip()
+        joined = before + " " + after
+        junction = len(before)
+        best: tuple[float, str, str] | None = None
+        for code, cue in self.cues:
+            ind = self.indicators[code]
+            if ind.unit not in units or (ind.measure == "change") != change or code in skip:
+                continue
+            for m in re.finditer(r"(?<![a-z])" + re.escape(cue) + r"(?![a-z])", joined):
+                if m.start() <= junction <= m.end():
+                    dist = 0.0
+                elif m.end() < junction:
+                    dist = float(junction - m.end())
+                else:
+                    dist = (m.start() - junction) * 0.3
+                score = 3 * min(len(cue), 24) - dist
+                if best is None or score > best[0]:
+                    best = (score, code, cue)
+        return best
 
     def _units(self, q: Quantity) -> set[str]:
         if q.unit in ("đồng", "tỷ", "triệu", "nghìn", "ngàn"):

@@ -23,6 +23,10 @@ SOCIO_ECONOMIC = {
     "VN-5": "dong nam bo",
     "VN-6": "dong bang song cuu long",
 }
+_OFFICE = re.compile(
+    r"(?<!\w)(?:Sở|Phòng|UBND|Ủy ban|Uỷ ban|Ban|Bảo hiểm|Ngân hàng|Chi nhánh|Hội|Mặt trận|Huyện ủy|Tỉnh ủy|Cục|Bộ)"
+    r"(?!\w)[^,.;:]{0,60}$"
+)
 _LEVEL_RANK = {"province": 0, "district": 1, "commune": 2}
 
 
@@ -37,6 +41,21 @@ class RegionFinder:
             if r.unit is not None:
                 out.append((r.mention.start, r.mention.end, r.unit.code, r.unit.level))
         return out
+
+    def in_sentence(self, words: str, article: str) -> str:
+        """The last unit named before the number, unless it names an office ("Sở … tỉnh X")
+        or is an ancestor of the article's own unit; else the article's unit."""
+        found = [
+            p for p in self.places(words, (article,))
+            if not _OFFICE.search(words[max(0, p[0] - 60) : p[0]])
+        ]
+        if not found:
+            return article
+        code = max(found, key=lambda p: p[1])[2]
+        unit = self.ref.region(article, self.on)
+        if unit is not None and code in self.ref.units.ancestors(unit):
+            return article
+        return code
 
     def article_unit(self, title: str, lead: str) -> tuple[str | None, str | None]:
         """(code, note): the most specific unit the title names, else the lead's first."""
