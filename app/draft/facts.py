@@ -161,7 +161,10 @@ class FactDrafter:
         else:
             region = self.regions.in_sentence(text[sent.start : q.start], art.region)
         money = q.unit in ("đồng",) or (q.unit in ("tỷ", "triệu") and "dong" in after[:8])
-        near = fold_keep(text[max(clause.start, prev_end) : q.start]) if prev_end > clause.start else None
+        near = None
+        if prev_end > clause.start:  # words since the previous number, minus that number's own phrase
+            near = re.split(r",|\bvà\b|;", text[max(clause.start, prev_end) : q.start])[-1]
+            near = fold_keep(near)
         choice = self.finder.choose(q, before_c, after, near)
         if money and not (choice.code and self.ref.indicators[choice.code].unit == "vnd" and choice.confidence == "high"):
             self._funding(art, q, sent, clause, prev_end, nxt, status, period, region, notes, out, keys)

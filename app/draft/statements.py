@@ -12,7 +12,7 @@ from app.vn.normalize import slugify
 from app.vn.people import PersonMention, find_people
 
 _SAYS = re.compile(
-    r"\s*,?\s*(?:cho\s+biết|cho\s+rằng|chia\s+sẻ|nhấn\s+mạnh|khẳng\s+định|đánh\s+giá|thông\s+tin|nhận\s+định|"
+    r"\s*(?:\([^()]{0,60}\))?\s*,?\s*(?:cho\s+biết|cho\s+rằng|chia\s+sẻ|nhấn\s+mạnh|khẳng\s+định|đánh\s+giá|thông\s+tin|nhận\s+định|"
     r"phát\s+biểu|nói)\s*[:,]?\s*",
     re.IGNORECASE,
 )
@@ -52,8 +52,11 @@ def draft_statements(text: str, body: tuple[int, int], paras: list[Piece], exclu
         people.setdefault(key, Speaker(key, m.name, m.title.strip(), m.organization))
         return people[key]
 
+    segments: list[list] = []
+    previous_end = -1
     for p in body_paras:
         if any(s <= p.start < e for s, e in skip):
+            previous_end = -1  # a caption breaks an answer in two
             continue
         line = text[p.start : p.end]
         if _QUESTION.match(line):
@@ -66,10 +69,16 @@ def draft_statements(text: str, body: tuple[int, int], paras: list[Piece], exclu
             sp = speaker(head)
             if sp:  # an interview answer: "Ông X, title: ..."
                 in_answer = sp
-                _add(statements, text, body, sp, "direct_quote", colon + 1, p.end)
+                segments.append([sp, "direct_quote", colon + 1, p.end, True])
+                previous_end = p.end
                 continue
         if in_answer and not local:
-            _add(statements, text, body, in_answer, "direct_quote", p.start, p.end)
+            last = segments[-1] if segments else None
+            if last and last[0] is in_answer and last[4] and last[3] == previous_end:
+                last[3] = p.end  # the same answer runs on: one statement per contiguous passage
+            else:
+                segments.append([in_answer, "direct_quote", p.start, p.end, True])
+            previous_end = p.end
             continue
         in_answer = None
         for m in local:
@@ -82,15 +91,17 @@ def draft_statements(text: str, body: tuple[int, int], paras: list[Piece], exclu
             if says and opener and opener.start() <= says.end() + 1:
                 close = re.search(r"[”\"]", text[opener.end() : p.end])
                 end = opener.end() + close.start() if close else p.end
-                _add(statements, text, body, sp, "direct_quote", opener.end(), end)
+                segments.append([sp, "direct_quote", opener.end(), end, False])
                 break
             theo = re.search(r"(?:^|\s)Theo\s+(?:ông|bà|đồng chí)?\s*$", text[p.start : b0 + m.start], re.IGNORECASE)
             if theo and text[after : after + 2].startswith(","):
-                _add(statements, text, body, sp, "paraphrase", after + 1, p.end)
+                segments.append([sp, "paraphrase", after + 1, p.end, False])
                 break
             if says:
-                _add(statements, text, body, sp, "paraphrase", says.end(), p.end)
+                segments.append([sp, "paraphrase", says.end(), p.end, False])
                 break
+    for sp, kind, start, end, _ in segments:
+        _add(statements, text, body, sp, kind, start, end)
     return list(people.values()), statements
 
 

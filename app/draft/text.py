@@ -33,8 +33,9 @@ class Piece:
     end: int
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[”\"]?\s+|\n+")
-_CLAUSE_END = re.compile(r"[;]\s*|(?<=[.!?…])[”\"]?\s+|\n+")
+# "…" ends a sentence only before a capital: "vốn, con giống… cho 108 hộ" runs on.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"]?\s+|(?<=…)[”\"]?\s+(?=[A-ZĐÀ-Ỹ])|\n+")
+_CLAUSE_END = re.compile(r"[;]\s*|(?<=[.!?])[”\"]?\s+|(?<=…)[”\"]?\s+(?=[A-ZĐÀ-Ỹ])|\n+")
 
 
 def _split(text: str, start: int, end: int, pattern: re.Pattern) -> list[Piece]:
