@@ -45,7 +45,11 @@ class Drafter:
         self.ref = ref
         self.finder = IndicatorFinder(ref.indicators)
 
-    def draft(self, text: str, *, url: str | None = None, published: str | None = None) -> Draft:
+    def draft(
+        self, text: str, *, url: str | None = None, published: str | None = None, publisher: str | None = None
+    ) -> Draft:
+        """`published` is a date the operator knows (dd/mm/yyyy) that the page may not print;
+        `url` and `publisher` are used when the page prints them."""
         page = layout(text)
         if page.body is None or page.title is None:
             raise NoArticle("no article found: no headline followed by paragraphs of prose")
@@ -66,6 +70,8 @@ class Drafter:
             raise NoArticle(f"no region: {region_note}; the drafter needs the article's place")
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         report = {"slug": (slugify(page.title)[:48].strip("-") + "-" + digest[:6]), "title": page.title}
+        if publisher and publisher in text:
+            page.publisher = publisher
         if page.publisher:
             report["publisher"] = page.publisher
         if page.author:

@@ -31,7 +31,9 @@ NOUN_UNITS = {
 }
 COUNTS = {"households", "persons", "workers", "projects", "models", "works", "houses", "cards", "classes",
           "communes", "villages"}
-_CHANGE_BEFORE = re.compile(r"(?:giam|tang)(?: duoc| them| len)?(?: so voi [^,;]{0,30}? la)?\s*$")
+_CHANGE_BEFORE = re.compile(
+    r"(?:giam|tang)(?: duoc| them| len)?(?: so voi [^,;]{0,30}? la)?\s*$|(?:giam|tang)(?: [a-z]+){1,5} them\s*$"
+)
 _LEVEL_AFTER_CHANGE = re.compile(r"(?:con|xuong con|xuong|len)\s*$")
 _PER_YEAR = re.compile(r"^\s*(?:/\s*nam|moi nam|binh quan moi nam|hang nam)")
 ATTAIN_BEFORE = re.compile(r"dat\s*$")
