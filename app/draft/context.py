@@ -75,7 +75,10 @@ def period_of(
     """(period, note when guessed). Nearest mention before the number in its sentence, else
     one just after it, else the one still in force from earlier sentences, else the article's year."""
     half = list(_HALF.finditer(sentence_before))
-    mentions = [p for p in find_periods(sentence_before) if not _is_baseline(sentence_before, p.start)]
+    mentions = [
+        p for p in find_periods(sentence_before)
+        if not _is_baseline(sentence_before, p.start) and not any(h.start() <= p.start < h.end() for h in half)
+    ]
     if half and (not mentions or half[-1].start() > mentions[-1].start):
         year = int(half[-1][2]) if half[-1][2] else (published.year if published else default_year)
         return f"{year}-01-01/{year}-06-30", None if half[-1][2] or published else "year of '6 tháng đầu năm' guessed"
