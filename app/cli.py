@@ -314,7 +314,7 @@ def dictionary_command(output: Path | None) -> None:
 # --- Drafting: add-article and draft (issue 9) -------------------------------------------------
 
 
-def _draft_inputs(page: Path) -> tuple[bytes, "Reference"]:  # noqa: UP037
+def _draft_inputs(page: Path) -> tuple[bytes, object]:
     from app.mapping.errors import MappingError
     from app.mapping.reference import read_reference
 

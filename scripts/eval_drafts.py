@@ -20,11 +20,11 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.draft.draft import Drafter  # noqa: E402
-from app.mapping.reference import read_reference  # noqa: E402
-from app.mapping.schema import Mapping  # noqa: E402
-from app.mapping.verify import verify, verify_file  # noqa: E402
-from app.vn.numbers import find_quantities  # noqa: E402
+from app.draft.draft import Drafter
+from app.mapping.reference import read_reference
+from app.mapping.schema import Mapping
+from app.mapping.verify import verify, verify_file
+from app.vn.numbers import find_quantities
 
 FIELDS = ("indicator_code", "region_code", "period", "status", "qualifier")
 
@@ -87,7 +87,8 @@ def compare(hand, drafted, text: str) -> dict:
     dnames = {p["key"]: p["full_name"] for p in drafted.people}
     for h in hand.statements:
         if any(
-            d["char_start"] < h["char_end"] and h["char_start"] < d["char_end"]
+            d["char_start"] < h["char_end"]
+            and h["char_start"] < d["char_end"]
             and dnames.get(d["person_key"]) == names.get(h["person_key"])
             for d in drafted.statements
         ):
@@ -119,8 +120,10 @@ def main() -> int:
     drafter = Drafter(ref)
     totals: dict = {}
     pages = sorted((args.seeds_dir / "articles").glob("*.yaml"))
-    print(f"{'article':<28} {'found':>13} {'all right':>13} {'ind':>6} {'reg':>6} {'per':>6} {'sta':>6} "
-          f"{'qua':>6} {'speakers':>9} {'extra':>5}")
+    print(
+        f"{'article':<28} {'found':>13} {'all right':>13} {'ind':>6} {'reg':>6} {'per':>6} {'sta':>6} "
+        f"{'qua':>6} {'speakers':>9} {'extra':>5}"
+    )
     for path in pages:
         hand = verify_file(path, ref)
         text = hand.report["text"]
@@ -148,10 +151,14 @@ def main() -> int:
             drafter.draft(t)
     spent = time.process_time() - began
     n = args.repeat * len(texts)
-    print(f"speed: {n / spent:.1f} pages/s on one core (CPU time; {n} drafts of {size / 1000:.1f} kB on average)")
+    rate = n / spent
+    print(f"speed: {rate:.1f} pages/s on one core (CPU time; {n} drafts of {size / 1000:.1f} kB on average)")
     found, right = totals["found"] / totals["figures"], totals["right"] / max(1, totals["found"])
-    print(f"targets: found >= 95% ({'met' if found >= 0.95 else 'NOT met'}), every field right >= 85% "
-          f"({'met' if right >= 0.85 else 'NOT met'}), speed >= 20 pages/s ({'met' if n / spent >= 20 else 'NOT met'})")
+    print(
+        f"targets: found >= 95% ({'met' if found >= 0.95 else 'NOT met'}), every field right >= 85% "
+        f"({'met' if right >= 0.85 else 'NOT met'}), "
+        f"speed >= 20 pages/s ({'met' if rate >= 20 else 'NOT met'})"
+    )
     return 0
 
 

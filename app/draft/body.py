@@ -75,7 +75,7 @@ class PageLayout:
 
 def is_prose(text: str, p: Piece) -> bool:
     line = text[p.start : p.end]
-    return len(line.split()) >= 14 and line.rstrip()[-1:] in ".…!?\"”:)"
+    return len(line.split()) >= 14 and line.rstrip()[-1:] in '.…!?"”:)'
 
 
 def is_chrome(text: str, p: Piece) -> bool:
@@ -141,7 +141,9 @@ def _byline(line: str, out: PageLayout) -> None:
             name = None
     if name:
         words = name[0].split()
-        stop = next((i for i, w in enumerate(words) if fold_keep(w) in ("luot", "xem", "cap", "nhat")), len(words))
+        stop = next(
+            (i for i, w in enumerate(words) if fold_keep(w) in ("luot", "xem", "cap", "nhat")), len(words)
+        )
         if stop >= 2:
             out.author = " ".join(words[:stop])
 

@@ -18,13 +18,17 @@ _TARGET_STRONG = re.compile(r"phan dau|dat muc tieu|muc tieu (?:den|la|giam)|yeu
 _CARRY = re.compile(r"^\s*(?:cu the|trong do|gom|bao gom|theo do)\b")
 _HALF = re.compile(r"(6|sáu)\s+tháng\s+đầu\s+năm(?:\s+((?:19|20)\d{2}))?", re.IGNORECASE)
 _TO_DATE = re.compile(r"(?:từ\s+đầu\s+năm\s+)?đến\s+nay|tính\s+đến\s+nay|lũy\s+kế", re.IGNORECASE)
-_BASELINE = re.compile(r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:năm\s+|tháng\s+)?((?:\d{1,2}/)?(?:19|20)\d{2})", re.IGNORECASE)
+_BASELINE = re.compile(
+    r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:năm\s+|tháng\s+)?((?:\d{1,2}/)?(?:19|20)\d{2})", re.IGNORECASE
+)
 
 
 def status_of(clause_before: str, sentence_before: str, previous_sentence: str) -> tuple[str, bool]:
     """(status, guessed): the nearest cue before the number wins; "Cụ thể:"/"Trong đó" inherit
     the cue of the sentence before."""
-    if re.search(r"(?:chi tieu|muc tieu|ke hoach)(?: [a-z]+){0,3} (?:tu |la |)$", fold_keep(clause_before[-40:])):
+    if re.search(
+        r"(?:chi tieu|muc tieu|ke hoach)(?: [a-z]+){0,3} (?:tu |la |)$", fold_keep(clause_before[-40:])
+    ):
         return "target", False  # "chỉ tiêu giảm nghèo từ 2-2,5%": the number is the target itself
     for words in (clause_before, sentence_before):
         found = _last_cue(fold_keep(words))
@@ -69,19 +73,27 @@ def spec_of(p: PeriodMention, published: dt.date | None, status: str, now_year: 
 
 
 def period_of(
-    sentence_before: str, after: str, published: dt.date | None, default_year: int, status: str,
+    sentence_before: str,
+    after: str,
+    published: dt.date | None,
+    default_year: int,
+    status: str,
     carried: PeriodMention | None = None,
 ) -> tuple[str, str | None]:
     """(period, note when guessed). Nearest mention before the number in its sentence, else
     one just after it, else the one still in force from earlier sentences, else the article's year."""
     half = list(_HALF.finditer(sentence_before))
     mentions = [
-        p for p in find_periods(sentence_before)
-        if not _is_baseline(sentence_before, p.start) and not any(h.start() <= p.start < h.end() for h in half)
+        p
+        for p in find_periods(sentence_before)
+        if not _is_baseline(sentence_before, p.start)
+        and not any(h.start() <= p.start < h.end() for h in half)
     ]
     if half and (not mentions or half[-1].start() > mentions[-1].start):
         year = int(half[-1][2]) if half[-1][2] else (published.year if published else default_year)
-        return f"{year}-01-01/{year}-06-30", None if half[-1][2] or published else "year of '6 tháng đầu năm' guessed"
+        return f"{year}-01-01/{year}-06-30", None if half[-1][
+            2
+        ] or published else "year of '6 tháng đầu năm' guessed"
     if mentions:
         return spec_of(mentions[-1], published, status, default_year), None
     later = [p for p in find_periods(after[:60]) if not _is_baseline(after, p.start)]
@@ -91,7 +103,10 @@ def period_of(
         return spec_of(carried, published, status, default_year), None
     if _TO_DATE.search(sentence_before):
         if published:
-            return f"{published.year}-01-01/{published:%Y-%m-%d}", "start of 'đến nay' guessed as the start of the year"
+            return (
+                f"{published.year}-01-01/{published:%Y-%m-%d}",
+                "start of 'đến nay' guessed as the start of the year",
+            )
         return str(default_year), "'đến nay' with no publication date: the article's year guessed"
     return str(default_year), f"no period in the sentence: the article's year {default_year} assumed"
 

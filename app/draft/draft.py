@@ -84,10 +84,14 @@ class Drafter:
         if pub_date is None or published is not None:
             report["regions_valid_on"] = valid_on.isoformat()
             reviews.append(
-                f"report: no printed date; regions read as of {valid_on} from the period the article speaks of"
-                if published is None else f"report: date {published} given by the operator, not printed"
+                f"report: no printed date; regions read as of {valid_on}, the period the article speaks of"
+                if published is None
+                else f"report: date {published} given by the operator, not printed"
             )
-        report["body"] = {"starts_with": _edge(text, page.body, True), "ends_with": _edge(text, page.body, False)}
+        report["body"] = {
+            "starts_with": _edge(text, page.body, True),
+            "ends_with": _edge(text, page.body, False),
+        }
         report["drafted_by"] = DRAFTED_BY
         report["reviewed"] = False
         if region_note:
@@ -113,8 +117,13 @@ class Drafter:
             s["region"] = regions_of.get(s["person"], region)
             s["confidence"] = "medium"
         mapping = {"report": report, "defaults": {"region": region}}
-        for name, rows in (("figures", facts.figures), ("funding", facts.funding), ("people", person_rows),
-                           ("statements", statements), ("left_out", _dedupe(facts.left_out))):
+        for name, rows in (
+            ("figures", facts.figures),
+            ("funding", facts.funding),
+            ("people", person_rows),
+            ("statements", statements),
+            ("left_out", _dedupe(facts.left_out)),
+        ):
             if rows:
                 mapping[name] = rows
         for name in ("figures", "funding"):
@@ -134,14 +143,15 @@ class Drafter:
             line = text[p.start : p.end]
             prev = text[paras[i - 1].start : paras[i - 1].end] if i else ""
             nxt = text[paras[i + 1].start : paras[i + 1].end] if i + 1 < len(paras) else ""
-            prose = len(line.split()) >= 14 and line.rstrip()[-1:] in ".…!?\"”"
+            prose = len(line.split()) >= 14 and line.rstrip()[-1:] in '.…!?"”'
             if fold_keep(line).strip() == title:
                 out.append((p.start, p.end, "repetition of the headline"))
-            elif _IMAGE.search(line) or _IMAGE.search(prev) and not prose:
-                out.append((p.start, p.end, "photo caption, not the article's text"))
-            elif (line == prev or line == nxt) and not prose:
-                out.append((p.start, p.end, "photo caption, not the article's text"))
-            elif not prose and (nxt == line or _IMAGE.search(prev)):
+            elif (
+                _IMAGE.search(line)
+                or (_IMAGE.search(prev) and not prose)
+                or (line in (prev, nxt) and not prose)
+                or (not prose and (nxt == line or _IMAGE.search(prev)))
+            ):
                 out.append((p.start, p.end, "photo caption, not the article's text"))
         return out
 

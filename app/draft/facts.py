@@ -11,9 +11,9 @@ from app.draft.context import baseline_of, period_of, status_of
 from app.draft.indicators import IndicatorFinder
 from app.draft.regions import RegionFinder, national_scope
 from app.draft.text import Piece, clauses, containing, fold_keep, fold_phrase, paragraphs, sentences
-from app.vn.dates import find_periods
 from app.mapping.evidence import find_all
 from app.mapping.reference import Reference
+from app.vn.dates import find_periods
 from app.vn.numbers import Quantity
 from app.vn.scan import classify_numbers
 
@@ -25,8 +25,10 @@ _NOT_FIGURE_AFTER = [
 ]
 _NOT_FIGURE_BEFORE = [
     (re.compile(r"(?:thu|hang|xep|top)\s*$"), "a rank"),
-    (re.compile(r"(?:chuong trinh|de an|nghi dinh|thong tu|ket luan|so nha|duong|quoc lo|tinh lo)\s*$"),
-     "a number inside a name or an address"),
+    (
+        re.compile(r"(?:chuong trinh|de an|nghi dinh|thong tu|ket luan|so nha|duong|quoc lo|tinh lo)\s*$"),
+        "a number inside a name or an address",
+    ),
 ]
 _FUNDING_STATUS = [
     ("lent", r"cho vay|vay|du no|giai ngan cho vay"),
@@ -41,12 +43,18 @@ _FUNDING_SOURCE = [
     ("national_target_program", r"chuong trinh muc tieu quoc gia|mtqg|chuong trinh giam ngheo"),
     ("state_budget", r"ngan sach nha nuoc"),
     ("local_budget", r"ngan sach (?:tinh|huyen|xa|dia phuong)"),
-    ("social_mobilisation", r"xa hoi hoa|van dong|quy an sinh|ung ho|doanh nghiep|nha hao tam|mtcq|quy vi nguoi ngheo"),
+    (
+        "social_mobilisation",
+        r"xa hoi hoa|van dong|quy an sinh|ung ho|doanh nghiep|nha hao tam|mtcq|quy vi nguoi ngheo",
+    ),
 ]
 _PROGRAM_WORDS = [
     ("policy-bank-credit", r"tin dung chinh sach|ngan hang chinh sach|nhcsxh"),
     ("social-security-fund", r"quy an sinh xa hoi"),
-    ("ntp-spr-2021-2025", r"chuong trinh muc tieu quoc gia giam ngheo|mtqg giam ngheo|chuong trinh giam ngheo"),
+    (
+        "ntp-spr-2021-2025",
+        r"chuong trinh muc tieu quoc gia giam ngheo|mtqg giam ngheo|chuong trinh giam ngheo",
+    ),
 ]
 
 
@@ -102,19 +110,21 @@ class FactDrafter:
         for p in find_periods(text[b0:b1]):
             before = text[max(b0, b0 + p.start - 20) : b0 + p.start]
             in_caption = any(s <= b0 + p.start < e for s, e, _ in art.excluded)
-            if not re.search(r"so\s+với\s+(?:cùng\s+kỳ\s+)?$|nhiệm\s+kỳ\s*$|lần\s+thứ", before) and not in_caption:
-                if p.kind != "date":
-                    marks.append((b0 + p.end, p))
+            skipped = re.search(r"so\s+với\s+(?:cùng\s+kỳ\s+)?$|nhiệm\s+kỳ\s*$|lần\s+thứ", before)
+            if not skipped and not in_caption and p.kind != "date":
+                marks.append((b0 + p.end, p))
         for para in paragraphs(text):
             line = text[para.start : para.end]
-            if b0 < para.start < b1 and len(line.split()) < 14 and line[-1:] not in ".…!?:\"”":
-                if not any(s <= para.start < e for s, e, _ in art.excluded):
-                    marks.append((para.start, None))
+            heading = b0 < para.start < b1 and len(line.split()) < 14 and line[-1:] not in '.…!?:"”'
+            if heading and not any(s <= para.start < e for s, e, _ in art.excluded):
+                marks.append((para.start, None))
         return sorted(marks, key=lambda m: m[0])
 
     @staticmethod
     def _shift(q: Quantity, by: int) -> Quantity:
-        return Quantity(q.value, q.value_high, q.qualifier, q.unit, q.start + by, q.end + by, q.text, q.denominator)
+        return Quantity(
+            q.value, q.value_high, q.qualifier, q.unit, q.start + by, q.end + by, q.text, q.denominator
+        )
 
     def _one(self, art, q, prev_end, nxt, sents, cls, out: Drafted, keys: set[str]) -> None:
         text = art.text
@@ -132,6 +142,11 @@ class FactDrafter:
             if pattern.search(after) and not q.is_percent:
                 out.left_out.append(self._left(art, q, prev_end, nxt, reason))
                 return
+        if q.unit not in ("đồng",) and re.match(r"\s*(?:ti|ty|trieu|nghin|ngan)?\s*(?:dong|d/|d\b)", after):
+            out.left_out.append(
+                self._left(art, q, prev_end, nxt, "an amount the number reader cannot read yet")
+            )
+            return
         for pattern, reason in _NOT_FIGURE_BEFORE:
             if pattern.search(before_c):
                 out.left_out.append(self._left(art, q, prev_end, nxt, reason))
@@ -166,7 +181,9 @@ class FactDrafter:
             near = re.split(r",|\bvà\b|;", text[max(clause.start, prev_end) : q.start])[-1]
             near = fold_keep(near)
         choice = self.finder.choose(q, before_c, after, near)
-        if money and not (choice.code and self.ref.indicators[choice.code].unit == "vnd" and choice.confidence == "high"):
+        if money and not (
+            choice.code and self.ref.indicators[choice.code].unit == "vnd" and choice.confidence == "high"
+        ):
             self._funding(art, q, sent, clause, prev_end, nxt, status, period, region, notes, out, keys)
             return
         if choice.code is None:
@@ -177,8 +194,11 @@ class FactDrafter:
             out.left_out.append(self._left(art, q, prev_end, nxt, "no unique words to quote"))
             return
         ind = self.ref.indicators[choice.code]
-        fig = {"key": self._key(ind.code.replace("_", "-") + "-" + period[:4], keys), "indicator": ind.code,
-               "quote": quote}
+        fig = {
+            "key": self._key(ind.code.replace("_", "-") + "-" + period[:4], keys),
+            "indicator": ind.code,
+            "quote": quote,
+        }
         if within:
             fig["within"] = within
         value, high = q.value, q.value_high
@@ -202,8 +222,11 @@ class FactDrafter:
             fig["program"] = program
         if choice.note:
             notes.insert(0, choice.note)
-        fig["confidence"] = "low" if choice.confidence == "low" else (
-            "medium" if notes or choice.confidence == "medium" else "high")
+        fig["confidence"] = (
+            "low"
+            if choice.confidence == "low"
+            else ("medium" if notes or choice.confidence == "medium" else "high")
+        )
         if notes:
             fig["review_note"] = "; ".join(notes)
         out.figures.append(fig)
@@ -215,8 +238,11 @@ class FactDrafter:
             out.left_out.append(self._left(art, q, prev_end, nxt, "no unique words to quote"))
             return
         words = fold_keep(text[sent.start : min(sent.end, q.end + 40)])
-        fstatus = "planned" if status in ("target", "expected") else next(
-            (s for s, pat in _FUNDING_STATUS if re.search(pat, words)), "allocated")
+        fstatus = (
+            "planned"
+            if status in ("target", "expected")
+            else next((s for s, pat in _FUNDING_STATUS if re.search(pat, words)), "allocated")
+        )
         source = next((s for s, pat in _FUNDING_SOURCE if re.search(pat, words)), "unspecified")
         item = {"key": self._key(f"funding-{period[:4]}", keys), "quote": quote}
         if within:
@@ -276,8 +302,12 @@ class FactDrafter:
         line_end = text.find("\n", q.end, b1)
         line = text[max(line_start, b0) : line_end if line_end != -1 else b1].strip()
         quote = " ".join(text[q.start - (q.start - max(left, b0)) : right].split())
-        if line and quote in " ".join(line.split()) and len(find_all(body, line)) == 1 and len(
-            find_all(line, quote)) == 1:
+        if (
+            line
+            and quote in " ".join(line.split())
+            and len(find_all(body, line)) == 1
+            and len(find_all(line, quote)) == 1
+        ):
             return quote, " ".join(line.split())
         return None, None
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.mapping.reference import IndicatorDef
 from app.draft.text import fold_phrase
+from app.mapping.reference import IndicatorDef
 from app.vn.numbers import Quantity
 
 # Unit noun after a number -> indicator units it can count.
@@ -29,10 +29,22 @@ NOUN_UNITS = {
     "xã": {"communes"},
     "thôn": {"villages"},
 }
-COUNTS = {"households", "persons", "workers", "projects", "models", "works", "houses", "cards", "classes",
-          "communes", "villages"}
+COUNTS = {
+    "households",
+    "persons",
+    "workers",
+    "projects",
+    "models",
+    "works",
+    "houses",
+    "cards",
+    "classes",
+    "communes",
+    "villages",
+}
 _CHANGE_BEFORE = re.compile(
-    r"(?:giam|tang)(?: duoc| them| len)?(?: so voi [^,;]{0,30}? la)?\s*$|(?:giam|tang)(?: [a-z]+){1,5} them\s*$"
+    r"(?:giam|tang)(?: duoc| them| len)?(?: so voi [^,;]{0,30}? la)?\s*$"
+    r"|(?:giam|tang)(?: [a-z]+){1,5} them\s*$"
 )
 _LEVEL_AFTER_CHANGE = re.compile(r"(?:con|xuong con|xuong|len)\s*$")
 _PER_YEAR = re.compile(r"^\s*(?:/\s*nam|moi nam|binh quan moi nam|hang nam)")
@@ -50,9 +62,35 @@ class Choice:
 
 _CATEGORY = re.compile(r"\s*(?:ho |can ngheo|moi thoat ngheo|ngheo)")
 # Stocks of households: "cho 108 hộ nghèo" (given to them) never counts them.
-STOCKS = {"poor_households", "near_poor_households", "multidimensional_poor_near_poor_households",
-          "ethnic_minority_poor_households"}
+STOCKS = {
+    "poor_households",
+    "near_poor_households",
+    "multidimensional_poor_near_poor_households",
+    "ethnic_minority_poor_households",
+}
 _BENEFICIARY = re.compile(r"(?:cho|giup|giup do|ho tro)\s*$")
+
+
+_OWN_NOUN = re.compile(r"\s*([a-z]+)")
+_LINK_WORDS = {
+    "va",
+    "trong",
+    "so",
+    "tren",
+    "nam",
+    "tai",
+    "o",
+    "cua",
+    "theo",
+    "voi",
+    "tu",
+    "den",
+    "la",
+    "hoac",
+    "nguoi",
+    "ho",
+    "lao",
+}
 
 
 def _window(after: str) -> str:
@@ -62,7 +100,7 @@ def _window(after: str) -> str:
     head = parts[0].split()[:1]
     kept = [parts[0]]
     for part in parts[1:]:
-        if head and part.split()[:1] == head or _CATEGORY.match(part):
+        if (head and part.split()[:1] == head) or _CATEGORY.match(part):
             kept.append(part)
         else:
             break
@@ -88,16 +126,32 @@ class IndicatorFinder:
                 return Choice(code, "medium", "attainment of a plan: read from 'đạt …% chỉ tiêu/kế hoạch'", 0)
         units = self._units(q)
         if q.is_percent:
-            units = {"percentage_points"} if change or _PER_YEAR.search(after) else {"percent", "percent_ratio"}
+            units = (
+                {"percentage_points"} if change or _PER_YEAR.search(after) else {"percent", "percent_ratio"}
+            )
         skip = STOCKS if _BENEFICIARY.search(before) else set()
+        # "tặng 500 suất quà cho hộ nghèo": a bare number followed by a noun of its own counts
+        # that noun; only a cue that starts right after the number can name what it counts.
+        own = _OWN_NOUN.match(after) if q.unit is None and not q.is_percent else None
+        junction_only = bool(own) and own[1] not in _LINK_WORDS
         best = None
         for b, a in ((near, _window(after)), (before, _window(after)), (before, after)):
             if b is not None and best is None:
-                best = self._best(b, a, units, change, skip)
-        if best is None and q.is_percent and change and sign < 0 and "poor_household_rate_change" in self.indicators:
+                best = self._best(b, a, units, change, skip, junction_only)
+        if (
+            best is None
+            and q.is_percent
+            and change
+            and sign < 0
+            and "poor_household_rate_change" in self.indicators
+        ):
             # Poverty news says "giảm thêm 4-5%" of the poor-household rate: a flagged guess.
-            return Choice("poor_household_rate_change", "low",
-                          "a fall in per cent with no subject named: the poor-household rate assumed", sign)
+            return Choice(
+                "poor_household_rate_change",
+                "low",
+                "a fall in per cent with no subject named: the poor-household rate assumed",
+                sign,
+            )
         if best is None:
             return Choice(None, "low", "indicator not recognised", sign)
         score, code, cue = best
@@ -105,7 +159,9 @@ class IndicatorFinder:
         note = None if confidence == "high" else f"indicator guessed from the words '{cue}' some way off"
         return Choice(code, confidence, note, sign)
 
-    def _best(self, before: str, after: str, units: set[str], change: bool, skip=frozenset()) -> tuple | None:
+    def _best(
+        self, before: str, after: str, units: set[str], change: bool, skip=frozenset(), junction_only=False
+    ) -> tuple | None:
         before, after = before.rstrip(), after.lstrip()
         joined = before + " " + after
         junction = len(before)
@@ -121,6 +177,8 @@ class IndicatorFinder:
                     dist = float(junction - m.end())
                 else:
                     dist = (m.start() - junction) * 0.3
+                if junction_only and not (junction <= m.start() <= junction + 1):
+                    continue
                 score = 3 * min(len(cue), 24) - dist
                 if best is None or score > best[0]:
                     best = (score, code, cue)

@@ -24,7 +24,8 @@ SOCIO_ECONOMIC = {
     "VN-6": "dong bang song cuu long",
 }
 _OFFICE = re.compile(
-    r"(?<!\w)(?:Sở|Phòng|UBND|Ủy ban|Uỷ ban|Ban|Bảo hiểm|Ngân hàng|Chi nhánh|Hội|Mặt trận|Huyện ủy|Tỉnh ủy|Cục|Bộ)"
+    r"(?<!\w)(?:Sở|Phòng|UBND|Ủy ban|Uỷ ban|Ban|Bảo hiểm|Ngân hàng|Chi nhánh|Hội|Mặt trận"
+    r"|Huyện ủy|Tỉnh ủy|Cục|Bộ)"
     r"(?!\w)[^,.;:]{0,60}$"
 )
 _LEVEL_RANK = {"province": 0, "district": 1, "commune": 2}
@@ -46,8 +47,7 @@ class RegionFinder:
         """The last unit named before the number, unless it names an office ("Sở … tỉnh X")
         or is an ancestor of the article's own unit; else the article's unit."""
         found = [
-            p for p in self.places(words, (article,))
-            if not _OFFICE.search(words[max(0, p[0] - 60) : p[0]])
+            p for p in self.places(words, (article,)) if not _OFFICE.search(words[max(0, p[0] - 60) : p[0]])
         ]
         if not found:
             return article

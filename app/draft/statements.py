@@ -42,7 +42,9 @@ def draft_statements(text: str, body: tuple[int, int], paras: list[Piece], exclu
 
     def speaker(m: PersonMention) -> Speaker | None:
         if not m.name:
-            match = next((n for n in named if m.title and n.title and n.title.strip() == m.title.strip()), None)
+            match = next(
+                (n for n in named if m.title and n.title and n.title.strip() == m.title.strip()), None
+            )
             if match is None:
                 return None
             m = match
@@ -93,7 +95,9 @@ def draft_statements(text: str, body: tuple[int, int], paras: list[Piece], exclu
                 end = opener.end() + close.start() if close else p.end
                 segments.append([sp, "direct_quote", opener.end(), end, False])
                 break
-            theo = re.search(r"(?:^|\s)Theo\s+(?:ông|bà|đồng chí)?\s*$", text[p.start : b0 + m.start], re.IGNORECASE)
+            theo = re.search(
+                r"(?:^|\s)Theo\s+(?:ông|bà|đồng chí)?\s*$", text[p.start : b0 + m.start], re.IGNORECASE
+            )
             if theo and text[after : after + 2].startswith(","):
                 segments.append([sp, "paraphrase", after + 1, p.end, False])
                 break
@@ -106,7 +110,7 @@ def draft_statements(text: str, body: tuple[int, int], paras: list[Piece], exclu
 
 
 def _add(statements, text, body, sp: Speaker, kind: str, start: int, end: int) -> None:
-    words = text[start:end].strip(" “”\"")
+    words = text[start:end].strip(' “”"')
     if len(words.split()) < 6:
         return
     start = text.index(words, start)

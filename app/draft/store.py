@@ -51,8 +51,9 @@ def operator_date(value: str) -> str:
     raise AddError(f"--published {value!r}: expected a date like 2024-02-27 or 27/02/2024")
 
 
-def prepare(data: bytes, ref: Reference, *, url: str | None = None, published: str | None = None
-            ) -> tuple[Page, Draft, VerifiedReport]:
+def prepare(
+    data: bytes, ref: Reference, *, url: str | None = None, published: str | None = None
+) -> tuple[Page, Draft, VerifiedReport]:
     """Read, draft and verify a page in memory. Raises AddError."""
     try:
         page = read_page(data, url)
@@ -62,15 +63,24 @@ def prepare(data: bytes, ref: Reference, *, url: str | None = None, published: s
     raw = draft.to_yaml()
     try:
         mapping = Mapping.model_validate(yaml.safe_load(raw))
-        verified = verify(mapping, page.text, ref, path=Path("draft.yaml"), source_file="draft.txt",
-                          mapping_bytes=raw.encode("utf-8"))
+        verified = verify(
+            mapping,
+            page.text,
+            ref,
+            path=Path("draft.yaml"),
+            source_file="draft.txt",
+            mapping_bytes=raw.encode("utf-8"),
+        )
     except MappingError as exc:
-        raise AddError("the draft does not pass the checks (a drafter bug):\n  " + "\n  ".join(exc.problems)) from None
+        raise AddError(
+            "the draft does not pass the checks (a drafter bug):\n  " + "\n  ".join(exc.problems)
+        ) from None
     return page, draft, verified
 
 
-def add_article(data: bytes, articles_dir: Path, ref: Reference, *, url: str | None = None,
-                published: str | None = None) -> Added:
+def add_article(
+    data: bytes, articles_dir: Path, ref: Reference, *, url: str | None = None, published: str | None = None
+) -> Added:
     page, draft, verified = prepare(data, ref, url=url, published=published)
     digest = hashlib.sha256(page.text.encode("utf-8")).hexdigest()
     articles_dir.mkdir(parents=True, exist_ok=True)

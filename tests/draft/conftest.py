@@ -22,8 +22,11 @@ def drafter(reference) -> Drafter:
     return Drafter(reference)
 
 
-def page(*paragraphs: str, title: str = "Tỉnh Hà Giang đẩy mạnh công tác giảm nghèo bền vững",
-         byline: str = "Ngọc Lan 10/03/2024 - 09:15") -> str:
+def page(
+    *paragraphs: str,
+    title: str = "Tỉnh Hà Giang đẩy mạnh công tác giảm nghèo bền vững",
+    byline: str = "Ngọc Lan 10/03/2024 - 09:15",
+) -> str:
     """A page as news sites print it: section, headline, byline, paragraphs, then chrome."""
     lines = ["Xã hội", "", title, "", byline, ""]
     for p in paragraphs:
@@ -40,8 +43,14 @@ def draft_of(drafter, reference):
         result = drafter.draft(text)
         raw = result.to_yaml()
         mapping = Mapping.model_validate(yaml.safe_load(raw))
-        verify(mapping, text, reference, path=SEEDS / "draft.yaml", source_file="draft.txt",
-               mapping_bytes=raw.encode())
+        verify(
+            mapping,
+            text,
+            reference,
+            path=SEEDS / "draft.yaml",
+            source_file="draft.txt",
+            mapping_bytes=raw.encode(),
+        )
         return result.mapping
 
     return run

@@ -26,7 +26,9 @@ def _add(seeds: Path, page: Path, *args: str):
 def _figures(db_url: str, seeds: Path, slug_start: str) -> list:
     from app.db import make_engine
 
-    load = CliRunner().invoke(cli, ["load-seeds"], env={"DATABASE_URL": db_url, "POVERTYDB_SEEDS_DIR": str(seeds)})
+    load = CliRunner().invoke(
+        cli, ["load-seeds"], env={"DATABASE_URL": db_url, "POVERTYDB_SEEDS_DIR": str(seeds)}
+    )
     assert load.exit_code == 0, load.output
     engine = make_engine(db_url)
     try:
@@ -91,13 +93,20 @@ def test_a_page_added_twice_is_refused_and_nothing_more_is_stored(seeds_copy):
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
         (b"", "empty"),
         (b"   \n\n  \n", "empty"),
-        ("Giảm nghèo bền vững".encode("cp1258", errors="replace") + b"\xe0\xe1\xe2 ngh\xe8o", "unknown encoding"),
+        (
+            "Giảm nghèo bền vững".encode("cp1258", errors="replace") + b"\xe0\xe1\xe2 ngh\xe8o",
+            "unknown encoding",
+        ),
         ("Trang chủ\nĐăng nhập\nLiên hệ\n".encode(), "no article found"),
-        (b"<html><head><meta charset='utf-8'></head><body><nav>Trang ch\xe1\xbb\xa7</nav></body></html>",
-         "no article found"),
+        (
+            b"<html><head><meta charset='utf-8'></head><body><nav>Trang ch\xe1\xbb\xa7</nav></body></html>",
+            "no article found",
+        ),
     ],
 )
-def test_bad_input_is_a_clear_message_a_non_zero_exit_and_nothing_stored(seeds_copy, tmp_path, content, message):
+def test_bad_input_is_a_clear_message_a_non_zero_exit_and_nothing_stored(
+    seeds_copy, tmp_path, content, message
+):
     page = tmp_path / "page.txt"
     page.write_bytes(content)
     before = _articles(seeds_copy)
@@ -110,7 +119,9 @@ def test_bad_input_is_a_clear_message_a_non_zero_exit_and_nothing_stored(seeds_c
 
 def test_draft_prints_the_mapping_and_stores_nothing(seeds_copy):
     before = _articles(seeds_copy)
-    result = CliRunner().invoke(cli, ["draft", str(PAGES / "lao_cai.txt")], env={"POVERTYDB_SEEDS_DIR": str(seeds_copy)})
+    result = CliRunner().invoke(
+        cli, ["draft", str(PAGES / "lao_cai.txt")], env={"POVERTYDB_SEEDS_DIR": str(seeds_copy)}
+    )
     assert result.exit_code == 0, result.output
     assert "indicator: households_escaped_poverty" in result.output
     assert _articles(seeds_copy) == before

@@ -23,7 +23,11 @@ def test_a_reported_result_is_actual_with_its_year_indicator_and_the_article_reg
 @pytest.mark.parametrize(
     ("sentence", "number", "status"),
     [
-        ("Theo kết quả rà soát sơ bộ, năm 2023 toàn tỉnh còn 14.300 hộ nghèo trên địa bàn.", "14.300", "preliminary"),
+        (
+            "Theo kết quả rà soát sơ bộ, năm 2023 toàn tỉnh còn 14.300 hộ nghèo trên địa bàn.",
+            "14.300",
+            "preliminary",
+        ),
         ("Dự kiến đến cuối năm 2024, toàn tỉnh có thêm 2.100 hộ thoát nghèo bền vững.", "2.100", "expected"),
         ("Năm 2024, tỉnh phấn đấu có 2.500 hộ thoát nghèo theo kế hoạch đã đề ra.", "2.500", "target"),
         ("Chỉ tiêu năm 2024 của tỉnh là 1.900 hộ thoát nghèo trên toàn địa bàn.", "1.900", "target"),
@@ -43,14 +47,26 @@ def test_status_follows_the_cue_words(draft_of, sentence, number, status):
     [
         ("Tính đến cuối năm 2019, toàn tỉnh còn 30.150 hộ nghèo theo chuẩn nghèo cũ.", "30.150", "2019"),
         ("Giai đoạn 2021-2025, tỉnh phấn đấu có 9.000 hộ thoát nghèo trên địa bàn.", "9.000", "2021-2025"),
-        ("Trong 6 tháng đầu năm 2024, toàn tỉnh có 870 hộ thoát nghèo nhờ các chính sách.", "870",
-         "2024-01-01/2024-06-30"),
-        ("Từ năm 2022 đến nay, toàn tỉnh đã có 4.120 hộ thoát nghèo bền vững.", "4.120",
-         "2022-01-01/2024-03-10"),
-        ("Đến nay, toàn tỉnh đã giải quyết việc làm cho 6.300 lao động nông thôn.", "6.300",
-         "2024-01-01/2024-03-10"),
-        ("Giai đoạn 2021-2025, đến nay tỉnh đã đào tạo nghề cho 5.600 lao động nông thôn.", "5.600",
-         "2021-01-01/2024-03-10"),
+        (
+            "Trong 6 tháng đầu năm 2024, toàn tỉnh có 870 hộ thoát nghèo nhờ các chính sách.",
+            "870",
+            "2024-01-01/2024-06-30",
+        ),
+        (
+            "Từ năm 2022 đến nay, toàn tỉnh đã có 4.120 hộ thoát nghèo bền vững.",
+            "4.120",
+            "2022-01-01/2024-03-10",
+        ),
+        (
+            "Đến nay, toàn tỉnh đã giải quyết việc làm cho 6.300 lao động nông thôn.",
+            "6.300",
+            "2024-01-01/2024-03-10",
+        ),
+        (
+            "Giai đoạn 2021-2025, đến nay tỉnh đã đào tạo nghề cho 5.600 lao động nông thôn.",
+            "5.600",
+            "2021-01-01/2024-03-10",
+        ),
     ],
 )
 def test_period_is_read_from_the_words_before_the_number(draft_of, sentence, number, period):
@@ -68,7 +84,11 @@ def test_a_fall_is_a_signed_change_against_the_year_it_compares_with(draft_of):
 def test_a_rise_in_near_poor_households_is_positive(draft_of):
     m = draft_of(page(f"Năm 2023, số hộ cận nghèo của tỉnh tăng 215 hộ so với năm 2022. {FILLER}"))
     change = figure(m, "215")
-    assert (change["indicator"], change["value"], change["baseline"]) == ("near_poor_households_change", 215, "2022")
+    assert (change["indicator"], change["value"], change["baseline"]) == (
+        "near_poor_households_change",
+        215,
+        "2022",
+    )
 
 
 def test_falling_to_a_level_is_a_level_not_a_change(draft_of):
@@ -84,11 +104,19 @@ def test_a_falling_range_is_low_minus_five_high_minus_four(draft_of):
 
 @pytest.mark.parametrize(
     ("words", "qualifier"),
-    [("hơn", "more_than"), ("trên", "more_than"), ("gần", "nearly"), ("khoảng", "about"),
-     ("ít nhất", "at_least"), ("tối thiểu", "at_least")],
+    [
+        ("hơn", "more_than"),
+        ("trên", "more_than"),
+        ("gần", "nearly"),
+        ("khoảng", "about"),
+        ("ít nhất", "at_least"),
+        ("tối thiểu", "at_least"),
+    ],
 )
 def test_the_qualifier_is_the_word_before_the_number(draft_of, words, qualifier):
-    m = draft_of(page(f"Năm 2023, toàn tỉnh có {words} 1.250 hộ thoát nghèo nhờ các chính sách hỗ trợ. {FILLER}"))
+    m = draft_of(
+        page(f"Năm 2023, toàn tỉnh có {words} 1.250 hộ thoát nghèo nhờ các chính sách hỗ trợ. {FILLER}")
+    )
     fig = figure(m, "1.250")
     assert fig["qualifier"] == qualifier
     assert words in fig["quote"]
@@ -103,11 +131,22 @@ def test_both_spellings_of_ty_le_are_the_same_cue(draft_of):
     ("sentence", "number", "indicator"),
     [
         ("Năm 2023, toàn tỉnh có 312 hộ tái nghèo do thiên tai và ốm đau.", "312", "re_poor_households"),
-        ("Năm 2023, toàn tỉnh phát sinh 540 hộ nghèo phát sinh mới sau rà soát.", "540", "newly_poor_households"),
+        (
+            "Năm 2023, toàn tỉnh phát sinh 540 hộ nghèo phát sinh mới sau rà soát.",
+            "540",
+            "newly_poor_households",
+        ),
         ("Năm 2023, tỉnh đã xây dựng 640 căn nhà đại đoàn kết cho hộ nghèo.", "640", "great_unity_houses"),
-        ("Năm 2023, có 12 xã thoát khỏi diện đặc biệt khó khăn trên địa bàn tỉnh.", "12",
-         "communes_left_extremely_difficult"),
-        ("Năm 2023, toàn tỉnh cấp 45.000 thẻ bảo hiểm y tế cho người nghèo.", "45.000", "health_insurance_cards"),
+        (
+            "Năm 2023, có 12 xã thoát khỏi diện đặc biệt khó khăn trên địa bàn tỉnh.",
+            "12",
+            "communes_left_extremely_difficult",
+        ),
+        (
+            "Năm 2023, toàn tỉnh cấp 45.000 thẻ bảo hiểm y tế cho người nghèo.",
+            "45.000",
+            "health_insurance_cards",
+        ),
     ],
 )
 def test_the_indicator_comes_from_its_cue_phrase(draft_of, sentence, number, indicator):
@@ -116,7 +155,9 @@ def test_the_indicator_comes_from_its_cue_phrase(draft_of, sentence, number, ind
 
 
 def test_a_figure_whose_indicator_is_unknown_is_left_out_not_guessed(draft_of):
-    m = draft_of(page(f"Năm 2023, tỉnh đã tổ chức 37 hội nghị tuyên truyền về pháp luật cho người dân. {FILLER}"))
+    m = draft_of(
+        page(f"Năm 2023, tỉnh đã tổ chức 37 hội nghị tuyên truyền về pháp luật cho người dân. {FILLER}")
+    )
     assert left_out(m, "37")["reason"] == "indicator not recognised"
     assert not [f for f in m.get("figures", []) if "37" in f["quote"]]
 
@@ -124,7 +165,11 @@ def test_a_figure_whose_indicator_is_unknown_is_left_out_not_guessed(draft_of):
 @pytest.mark.parametrize(
     ("sentence", "number", "reason"),
     [
-        ("Sau 3 năm triển khai, chương trình đã mang lại nhiều kết quả tích cực cho người dân.", "3", "duration"),
+        (
+            "Sau 3 năm triển khai, chương trình đã mang lại nhiều kết quả tích cực cho người dân.",
+            "3",
+            "duration",
+        ),
         ("Ông đã 65 tuổi nhưng vẫn tích cực tham gia các hoạt động giúp đỡ hộ nghèo.", "65", "age"),
         ("Tỉnh xếp thứ 5 trong khu vực về kết quả thực hiện công tác giảm nghèo.", "5", "rank"),
     ],
@@ -146,10 +191,19 @@ def test_a_national_figure_is_left_out_until_the_country_region_is_loaded(draft_
 
 
 def test_money_is_a_funding_item_with_source_and_status(draft_of):
-    m = draft_of(page(f"Năm 2023, tỉnh được Trung ương phân bổ hơn 450 tỷ đồng để thực hiện các dự án giảm nghèo. {FILLER}"))
+    m = draft_of(
+        page(
+            "Năm 2023, tỉnh được Trung ương phân bổ hơn 450 tỷ đồng để thực hiện các dự án giảm nghèo. "
+            + FILLER
+        )
+    )
     [item] = [f for f in m["funding"] if "450" in f["quote"]]
     assert (item["amount_vnd"], item["qualifier"], item["source"], item["status"]) == (
-        450_000_000_000, "more_than", "central_budget", "allocated")
+        450_000_000_000,
+        "more_than",
+        "central_budget",
+        "allocated",
+    )
 
 
 def test_every_figure_says_how_sure_the_drafter_is(draft_of):

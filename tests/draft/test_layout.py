@@ -5,23 +5,27 @@ from __future__ import annotations
 from app.draft.body import layout
 from tests.draft.conftest import page
 
-LEAD = ("Năm 2023, toàn tỉnh còn 15.420 hộ nghèo, chiếm tỷ lệ 17,8% tổng số hộ dân, "
-        "giảm 2,1% so với năm 2022 nhờ sự vào cuộc của cả hệ thống chính trị.")
+LEAD = (
+    "Năm 2023, toàn tỉnh còn 15.420 hộ nghèo, chiếm tỷ lệ 17,8% tổng số hộ dân, "
+    "giảm 2,1% so với năm 2022 nhờ sự vào cuộc của cả hệ thống chính trị."
+)
 MORE = "Các cấp, các ngành trong tỉnh đã vào cuộc quyết liệt để thực hiện các mục tiêu giảm nghèo đề ra."
 
 
 def test_title_author_and_date_come_from_the_byline_not_the_site_clock():
-    text = "\n".join([
-        "Thứ Hai, ngày 20 tháng 05 năm 2024, 10:12:45",  # the site's clock, above the headline
-        "",
-        "Tỉnh Hà Giang đẩy mạnh công tác giảm nghèo bền vững",
-        "",
-        "04/03/2024 | Tác giả: Ngọc Lan Lượt xem: 1.532",
-        "",
-        LEAD,
-        "",
-        MORE,
-    ])
+    text = "\n".join(
+        [
+            "Thứ Hai, ngày 20 tháng 05 năm 2024, 10:12:45",  # the site's clock, above the headline
+            "",
+            "Tỉnh Hà Giang đẩy mạnh công tác giảm nghèo bền vững",
+            "",
+            "04/03/2024 | Tác giả: Ngọc Lan Lượt xem: 1.532",
+            "",
+            LEAD,
+            "",
+            MORE,
+        ]
+    )
     found = layout(text)
     assert found.title == "Tỉnh Hà Giang đẩy mạnh công tác giảm nghèo bền vững"
     assert (found.published, found.author) == ("04/03/2024", "Ngọc Lan")
@@ -29,14 +33,16 @@ def test_title_author_and_date_come_from_the_byline_not_the_site_clock():
 
 
 def test_comment_boxes_teasers_polls_and_footers_stay_outside_the_body():
-    text = page(LEAD, MORE) + "\n".join([
-        "Ý kiến bạn đọc",
-        "Bạn có hài lòng với chất lượng dịch vụ công của tỉnh?",
-        "Bình chọn",
-        "Tin cùng chuyên mục",
-        "Lào Cai có thêm 2.000 hộ thoát nghèo - 5 giờ trước",
-        "Bản quyền thuộc về Báo Thử Nghiệm. Lượt truy cập: 1.234.567",
-    ])
+    text = page(LEAD, MORE) + "\n".join(
+        [
+            "Ý kiến bạn đọc",
+            "Bạn có hài lòng với chất lượng dịch vụ công của tỉnh?",
+            "Bình chọn",
+            "Tin cùng chuyên mục",
+            "Lào Cai có thêm 2.000 hộ thoát nghèo - 5 giờ trước",
+            "Bản quyền thuộc về Báo Thử Nghiệm. Lượt truy cập: 1.234.567",
+        ]
+    )
     found = layout(text)
     body = text[found.body[0] : found.body[1]]
     assert body.startswith("Năm 2023") and body.endswith("giảm nghèo đề ra.")
