@@ -104,6 +104,11 @@ def layout(text: str) -> PageLayout:
     if first is None:
         return out
     heads = [i for i in range(first) if _headline(text, paras[i])]
+    # A byline (a dated line) after a headline closes the header: lines after it are widgets.
+    bylines = [i for i in range(first) if PRINTED_DATE.search(text[paras[i].start : paras[i].end])]
+    closed = [i for i in bylines if any(h < i for h in heads)]
+    if closed:
+        heads = [h for h in heads if h < closed[-1]]
     if heads:
         title_i = heads[-1]
         out.title_line = paras[title_i]

@@ -112,7 +112,10 @@ def period_of(
 
 
 def _is_baseline(text: str, pos: int) -> bool:
-    return bool(re.search(r"so\s+với\s+(?:cùng\s+kỳ\s+)?$", text[max(0, pos - 20) : pos], re.IGNORECASE))
+    """A period that is not the figure's: a baseline ("so với năm 2022") or the poverty
+    standard's own period ("chuẩn nghèo đa chiều giai đoạn 2022-2025")."""
+    window = text[max(0, pos - 30) : pos]
+    return bool(re.search(r"so\s+với\s+(?:cùng\s+kỳ\s+)?$|chuẩn\s+nghèo[\w\s]{0,15}$", window, re.IGNORECASE))
 
 
 def baseline_of(words: str, period: str) -> tuple[str, str | None]:

@@ -69,8 +69,9 @@ class Drafted:
 class Article:
     text: str
     body: tuple[int, int]
-    region: str
+    region: str | None  # the article's own unit; None: no usable default (a national article)
     published: dt.date | None
+    national: str | None  # "VN"/"VN-n" when the article speaks of the country or a region
     year: int
     excluded: list[tuple[int, int, str]]  # caption and headline lines: (start, end, reason)
 
@@ -108,9 +109,10 @@ class FactDrafter:
         text, (b0, b1) = art.text, art.body
         marks: list[tuple[int, object]] = []
         for p in find_periods(text[b0:b1]):
-            before = text[max(b0, b0 + p.start - 20) : b0 + p.start]
+            before = text[max(b0, b0 + p.start - 30) : b0 + p.start]
             in_caption = any(s <= b0 + p.start < e for s, e, _ in art.excluded)
-            skipped = re.search(r"so\s+với\s+(?:cùng\s+kỳ\s+)?$|nhiệm\s+kỳ\s*$|lần\s+thứ", before)
+            not_its_own = r"so\s+với\s+(?:cùng\s+kỳ\s+)?$|nhiệm\s+kỳ\s*$|lần\s+thứ|chuẩn\s+nghèo"
+            skipped = re.search(not_its_own, before)
             if not skipped and not in_caption and p.kind != "date":
                 marks.append((b0 + p.end, p))
         for para in paragraphs(text):
@@ -167,14 +169,11 @@ class FactDrafter:
         notes = [n for n in (period_note,) if n]
         if status_guessed:
             notes.append(f"status '{status}' carried from the sentence before")
-        region = art.region
-        if scope:
-            if not NATIONAL_REGIONS_LOADED:
-                out.left_out.append(self._left(art, q, prev_end, nxt, NATIONAL_PENDING_REASON))
-                return
-            region = scope
-        else:
-            region = self.regions.in_sentence(text[sent.start : q.start], art.region)
+        region = scope or self.regions.in_sentence(text[sent.start : q.start], art.region) or art.national
+        pending = (scope is not None or (region or "").startswith("VN")) and not NATIONAL_REGIONS_LOADED
+        if region is None:
+            out.left_out.append(self._left(art, q, prev_end, nxt, "region not recognised"))
+            return
         money = q.unit in ("đồng",) or (q.unit in ("tỷ", "triệu") and "dong" in after[:8])
         near = None
         if prev_end > clause.start:  # words since the previous number, minus that number's own phrase
@@ -184,10 +183,16 @@ class FactDrafter:
         if money and not (
             choice.code and self.ref.indicators[choice.code].unit == "vnd" and choice.confidence == "high"
         ):
+            if pending:
+                out.left_out.append(self._left(art, q, prev_end, nxt, NATIONAL_PENDING_REASON))
+                return
             self._funding(art, q, sent, clause, prev_end, nxt, status, period, region, notes, out, keys)
             return
         if choice.code is None:
             out.left_out.append(self._left(art, q, prev_end, nxt, "indicator not recognised"))
+            return
+        if pending:
+            out.left_out.append(self._left(art, q, prev_end, nxt, NATIONAL_PENDING_REASON))
             return
         quote, within = self._quote(art, q, clause.start, prev_end, after_end, choice.sign != 0)
         if quote is None:

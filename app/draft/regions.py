@@ -43,16 +43,18 @@ class RegionFinder:
                 out.append((r.mention.start, r.mention.end, r.unit.code, r.unit.level))
         return out
 
-    def in_sentence(self, words: str, article: str) -> str:
+    def in_sentence(self, words: str, article: str | None) -> str | None:
         """The last unit named before the number, unless it names an office ("Sở … tỉnh X")
         or is an ancestor of the article's own unit; else the article's unit."""
         found = [
-            p for p in self.places(words, (article,)) if not _OFFICE.search(words[max(0, p[0] - 60) : p[0]])
+            p
+            for p in self.places(words, (article,) if article else ())
+            if not _OFFICE.search(words[max(0, p[0] - 60) : p[0]])
         ]
         if not found:
             return article
         code = max(found, key=lambda p: p[1])[2]
-        unit = self.ref.region(article, self.on)
+        unit = self.ref.region(article, self.on) if article else None
         if unit is not None and code in self.ref.units.ancestors(unit):
             return article
         return code
@@ -72,7 +74,7 @@ class RegionFinder:
 def national_scope(folded_words: str) -> str | None:
     """ "VN" or "VN-n" when the words speak of the country or a socio-economic region."""
     for code, name in SOCIO_ECONOMIC.items():
-        if re.search(r"(?<![a-z])vung " + name, folded_words):
+        if re.search(r"(?<![a-z])" + name + r"(?![a-z])", folded_words):
             return code
     return "VN" if NATIONAL.search(folded_words) else None
 

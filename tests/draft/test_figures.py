@@ -210,3 +210,32 @@ def test_every_figure_says_how_sure_the_drafter_is(draft_of):
     m = draft_of(page(f"Năm 2023, toàn tỉnh còn 15.420 hộ nghèo trên địa bàn. {FILLER}", FILLER))
     assert all(f["confidence"] in ("high", "medium", "low") for f in m["figures"])
     assert m["report"]["drafted_by"].startswith("povertydb draft") and m["report"]["reviewed"] is False
+
+
+def test_a_socio_economic_region_named_without_vung_is_left_out_until_loaded(draft_of):
+    m = draft_of(
+        page(f"Năm 2023, Tây Nguyên có tỷ lệ nghèo đa chiều là 12,1%, cao nhất trong các vùng. {FILLER}")
+    )
+    assert left_out(m, "12,1%")["reason"] == "national figure (region VN pending)"
+
+
+def test_the_poverty_standards_own_period_is_not_the_figures_period(draft_of):
+    m = draft_of(
+        page(
+            "Kết quả rà soát năm 2023 theo chuẩn nghèo đa chiều giai đoạn 2022-2025 cho thấy toàn tỉnh còn"
+            f" 8.450 hộ nghèo. {FILLER}"
+        )
+    )
+    assert figure(m, "8.450")["period"] == "2023"
+
+
+def test_a_national_article_drafts_its_provincial_figures_and_leaves_the_national_out(draft_of):
+    text = page(
+        f"Năm 2023, tỷ lệ hộ nghèo chung toàn quốc là 2,9%, tổng số hộ nghèo là 812.400 hộ. {FILLER}",
+        f"Riêng tỉnh Kon Tum, năm 2023 còn 10.150 hộ nghèo theo kết quả rà soát cuối năm. {FILLER}",
+        title="Kết quả rà soát hộ nghèo toàn quốc năm 2023",
+    )
+    m = draft_of(text)
+    assert left_out(m, "2,9%")["reason"] == "national figure (region VN pending)"
+    assert figure(m, "10.150")["region"] == "62"
+    assert "region" not in m["defaults"]

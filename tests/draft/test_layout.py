@@ -72,3 +72,19 @@ def test_a_page_without_a_printed_date_drafts_with_a_guessed_validity_date(draft
     report = result.mapping["report"]
     assert "published" not in report and report["regions_valid_on"] == "2023-01-01"
     assert any("no printed date" in r for r in result.reviews)
+
+
+def test_widgets_between_the_byline_and_the_body_are_not_the_title():
+    text = "\n".join(
+        [
+            "Tỉnh Hà Giang đẩy mạnh công tác giảm nghèo bền vững",
+            "Ngày đăng: 06/03/2024 16:49",
+            "Mặc định Cỡ chữ In bài",
+            LEAD,
+            "",
+            MORE,
+        ]
+    )
+    found = layout(text)
+    assert found.title == "Tỉnh Hà Giang đẩy mạnh công tác giảm nghèo bền vững"
+    assert found.published == "06/03/2024 16:49"
