@@ -91,7 +91,7 @@ def is_chrome(text: str, p: Piece) -> bool:
 
 def _headline(text: str, p: Piece) -> bool:
     line = text[p.start : p.end]
-    if re.match(r"(?:Theo|Nguồn|Ảnh)\b", line):
+    if re.match(r"(?:Nguồn|Ảnh)\s*:", line) or (line.startswith("Theo ") and len(line.split()) <= 6):
         return False  # a source or photo credit, not a headline
     return 4 <= len(line.split()) <= 40 and not PRINTED_DATE.search(line) and not line.endswith(".")
 

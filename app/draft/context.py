@@ -17,6 +17,7 @@ _TARGET = re.compile(
 _TARGET_STRONG = re.compile(r"phan dau|dat muc tieu|muc tieu (?:den|la|giam)|yeu cau|chi tieu giam")
 _CARRY = re.compile(r"^\s*(?:cu the|trong do|gom|bao gom|theo do)\b")
 _HALF = re.compile(r"(6|sáu)\s+tháng\s+đầu\s+năm(?:\s+((?:19|20)\d{2}))?", re.IGNORECASE)
+_SINCE_NEW_YEAR = re.compile(r"từ\s+đầu\s+năm(?:\s+((?:19|20)\d{2}))?\s+(?:đến|tới)\s+nay", re.IGNORECASE)
 _TO_DATE = re.compile(r"(?:từ\s+đầu\s+năm\s+)?đến\s+nay|tính\s+đến\s+nay|lũy\s+kế", re.IGNORECASE)
 _BASELINE = re.compile(
     r"so\s+với\s+(?:cùng\s+kỳ\s+)?(?:năm\s+|tháng\s+)?((?:\d{1,2}/)?(?:19|20)\d{2})", re.IGNORECASE
@@ -82,6 +83,12 @@ def period_of(
 ) -> tuple[str, str | None]:
     """(period, note when guessed). Nearest mention before the number in its sentence, else
     one just after it, else the one still in force from earlier sentences, else the article's year."""
+    since = list(_SINCE_NEW_YEAR.finditer(sentence_before))
+    if since:
+        year = int(since[-1][1]) if since[-1][1] else (published.year if published else default_year)
+        if published:
+            return f"{year}-01-01/{published:%Y-%m-%d}", None
+        return str(year), "'từ đầu năm … đến nay' with no publication date: the whole year assumed"
     half = list(_HALF.finditer(sentence_before))
     mentions = [
         p

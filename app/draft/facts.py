@@ -30,6 +30,11 @@ _NOT_FIGURE_BEFORE = [
         "a number inside a name or an address",
     ),
 ]
+# "gia đình anh Nguyễn Văn Hợp … được vay 50 triệu đồng": an example, not a figure of the area.
+_ONE_HOUSEHOLD = re.compile(
+    r"(?<!\w)(?i:gia đình|hộ|nhà)\s+(?:anh|chị|ông|bà|cụ|em)\s+[A-ZĐ]|(?<!\w)(?i:gia đình) (?:anh|chị)\b"
+)
+_AGGREGATE = re.compile(r"(?<!\w)(?:toàn|tổng|cả|các|trên địa bàn)(?!\w)", re.IGNORECASE)
 _FUNDING_STATUS = [
     ("lent", r"cho vay|vay|du no|giai ngan cho vay"),
     ("mobilised", r"van dong|huy dong|quyen gop|ung ho|xa hoi hoa|dong gop"),
@@ -156,6 +161,15 @@ class FactDrafter:
         sent_before = text[sent.start : q.start]
         idx = sents.index(sent) if sent in sents else 0
         prev_sent = text[sents[idx - 1].start : sents[idx - 1].end] if idx > 0 else ""
+        if _ONE_HOUSEHOLD.search(sent_before) or (
+            _ONE_HOUSEHOLD.search(prev_sent) and not _AGGREGATE.search(text[sent.start : sent.end])
+        ):
+            out.left_out.append(
+                self._left(art, q, prev_end, nxt, "one household's story, not an aggregate figure")
+            )
+            return
+        idx = sents.index(sent) if sent in sents else 0
+        prev_sent = text[sents[idx - 1].start : sents[idx - 1].end] if idx > 0 else ""
         status, status_guessed = status_of(text[clause.start : q.start], sent_before, prev_sent)
         carried = None
         for pos, mention in self._carry:
@@ -258,7 +272,7 @@ class FactDrafter:
         if q.qualifier:
             item["qualifier"] = q.qualifier
         item |= {"status": fstatus, "source": source, "period": period, "region": region}
-        purpose = re.match(r"\s*(?:để|cho|nhằm)\s+([^;.\n]{8,300}?)(?=[;.\n]|$)", text[q.end : sent.end])
+        purpose = re.match(r"\s*(?:để|cho|nhằm)\s+([^;.,\n]{8,300}?)(?=[;.,\n]|$)", text[q.end : sent.end])
         if purpose and find_all(text[art.body[0] : art.body[1]], purpose[1].strip(" ,…")):
             item["purpose"] = purpose[1].strip(" ,…")
         program = self._program(quote, fold_keep(text[sent.start : sent.end]))

@@ -239,3 +239,21 @@ def test_a_national_article_drafts_its_provincial_figures_and_leaves_the_nationa
     assert left_out(m, "2,9%")["reason"] == "national figure (region VN pending)"
     assert figure(m, "10.150")["region"] == "62"
     assert "region" not in m["defaults"]
+
+
+def test_since_the_start_of_the_year_runs_to_the_publication_date(draft_of):
+    m = draft_of(
+        page(f"Từ đầu năm 2024 đến nay, toàn tỉnh đã giải quyết việc làm cho 2.150 lao động. {FILLER}")
+    )
+    assert figure(m, "2.150")["period"] == "2024-01-01/2024-03-10"
+
+
+def test_one_households_story_is_left_out_not_counted(draft_of):
+    m = draft_of(
+        page(
+            "Gia đình anh Hoàng Văn Sáng ở xã Lũng Cú từng là hộ nghèo lâu năm của địa phương."
+            f" Sau khi được vay 50 triệu đồng để nuôi bò, gia đình anh đã có cuộc sống ổn định hơn. {FILLER}"
+        )
+    )
+    assert "household's story" in left_out(m, "50 triệu")["reason"]
+    assert not m.get("funding")
