@@ -15,6 +15,7 @@ from app.draft.context import article_year
 from app.draft.facts import Article, FactDrafter
 from app.draft.indicators import IndicatorFinder
 from app.draft.regions import RegionFinder, national_scope
+from app.draft.repair import repair
 from app.draft.statements import draft_statements
 from app.draft.text import fold_keep, paragraphs
 from app.mapping.reference import Reference
@@ -137,6 +138,7 @@ class Drafter:
         ):
             if rows:
                 mapping[name] = rows
+        mapping = repair(mapping, text, page.body, self.ref, reviews)
         for name in ("figures", "funding"):
             for i, f in enumerate(mapping.get(name, [])):
                 if f.get("review_note"):

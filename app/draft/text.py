@@ -16,10 +16,21 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 and base.isascii() else (" " if ch.isspace() else base)
 
 
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = _fold_char(chr(code))
+        return self[code]
+
+
+_TABLE = _FoldTable()
+
+
 def fold_keep(text: str) -> str:
     """Lowercase ASCII fold with the same length as `text`, so offsets carry over.
     "Tỉ lệ" and "tỷ lệ" both give "ty le"; non-breaking spaces become spaces."""
-    folded = "".join(_fold_char(ch) for ch in text)
+    folded = text.translate(_TABLE)
     return _IY.sub(r"\1y", folded)
 
 
