@@ -57,6 +57,7 @@ _CHROME_STARTS = (
     "tham do y kien",
     "ban co hai long",
 )
+_INLINE_LINK = re.compile(r"\s*(?:>>\s*)?(?:xem them|doc them|tin lien quan|bai lien quan)\s*[:>]\s*\S")
 _AUTHOR_LABEL = re.compile(r"(?:Tác giả|Tác giá|Bài|Bài và ảnh|Người viết)\s*:\s*", re.IGNORECASE)
 _NAME = re.compile(r"[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){1,3}")
 _LEAD_MARK = re.compile(r"^\(?([A-ZĐ][A-Za-zĐ&.]{1,14})\)?\s*[-–]\s+")
@@ -78,8 +79,15 @@ def is_prose(text: str, p: Piece) -> bool:
     return len(line.split()) >= 14 and line.rstrip()[-1:] in '.…!?"”:)'
 
 
+def is_inline_link(text: str, p: Piece) -> bool:
+    """ "Xem thêm: <another story>" inside an article: not the article, but not its end either."""
+    return bool(_INLINE_LINK.match(fold_keep(text[p.start : p.end])))
+
+
 def is_chrome(text: str, p: Piece) -> bool:
     line = text[p.start : p.end]
+    if is_inline_link(text, p):
+        return False
     folded = fold_keep(line).strip()
     if any(folded.startswith(c) for c in _CHROME_STARTS) and len(line.split()) <= 12:
         return True

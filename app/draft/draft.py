@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from app.draft import DRAFTED_BY, NATIONAL_REGIONS_LOADED
-from app.draft.body import layout
+from app.draft.body import is_inline_link, layout
 from app.draft.context import article_year
 from app.draft.facts import Article, FactDrafter
 from app.draft.indicators import IndicatorFinder
@@ -157,7 +157,9 @@ class Drafter:
             prev = text[paras[i - 1].start : paras[i - 1].end] if i else ""
             nxt = text[paras[i + 1].start : paras[i + 1].end] if i + 1 < len(paras) else ""
             prose = len(line.split()) >= 14 and line.rstrip()[-1:] in '.…!?"”'
-            if fold_keep(line).strip() == title:
+            if is_inline_link(text, p):
+                out.append((p.start, p.end, "a link to another story"))
+            elif fold_keep(line).strip() == title:
                 out.append((p.start, p.end, "repetition of the headline"))
             elif (
                 _IMAGE.search(line)

@@ -125,7 +125,9 @@ class IndicatorFinder:
             if code:
                 return Choice(code, "medium", "attainment of a plan: read from 'đạt …% chỉ tiêu/kế hoạch'", 0)
         units = self._units(q)
-        if q.is_percent:
+        if re.match(r"\s*diem phan tram", after):
+            units = {"percentage_points"}  # "0,5 điểm phần trăm": a difference of rates
+        elif q.is_percent:
             units = (
                 {"percentage_points"} if change or _PER_YEAR.search(after) else {"percent", "percent_ratio"}
             )

@@ -88,3 +88,12 @@ def test_widgets_between_the_byline_and_the_body_are_not_the_title():
     found = layout(text)
     assert found.title == "Tỉnh Hà Giang đẩy mạnh công tác giảm nghèo bền vững"
     assert found.published == "06/03/2024 16:49"
+
+
+def test_an_inline_link_to_another_story_neither_ends_the_body_nor_is_drafted(draft_of):
+    text = page(LEAD, "Xem thêm: Yên Bái có thêm 1.300 hộ thoát nghèo trong năm 2023", MORE)
+    m = draft_of(text)
+    found = layout(text)
+    assert text[found.body[0] : found.body[1]].endswith("giảm nghèo đề ra.")
+    assert not [f for f in m.get("figures", []) if "1.300" in f["quote"]]
+    assert any(x["reason"] == "a link to another story" for x in m["left_out"])
