@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 from app.draft import NATIONAL_PENDING_REASON, NATIONAL_REGIONS_LOADED
 from app.draft.context import baseline_of, period_of, status_of
+from app.draft.funding import draft_funding
 from app.draft.indicators import IndicatorFinder
+from app.draft.quotes import as_number, left_out_item, number_end, quote_around, unique_key
 from app.draft.regions import RegionFinder, national_scope
 from app.draft.text import Piece, clauses, containing, fold_keep, fold_phrase, paragraphs, sentences
-from app.mapping.evidence import find_all
 from app.mapping.reference import Reference
 from app.vn.dates import find_periods
 from app.vn.numbers import Quantity
@@ -35,24 +36,6 @@ _ONE_HOUSEHOLD = re.compile(
     r"(?<!\w)(?i:gia đình|hộ|nhà)\s+(?:anh|chị|ông|bà|cụ|em)\s+[A-ZĐ]|(?<!\w)(?i:gia đình) (?:anh|chị)\b"
 )
 _AGGREGATE = re.compile(r"(?<!\w)(?:toàn|tổng|cả|các|trên địa bàn)(?!\w)", re.IGNORECASE)
-_FUNDING_STATUS = [
-    ("lent", r"cho vay|vay|du no|giai ngan cho vay"),
-    ("mobilised", r"van dong|huy dong|quyen gop|ung ho|xa hoi hoa|dong gop"),
-    ("disbursed", r"giai ngan|da chi|kinh phi|tong kinh phi|da ho tro|da dau tu"),
-    ("allocated", r"phan bo|bo tri|giao von|duoc giao|cap phat|phe duyet"),
-]
-_FUNDING_SOURCE = [
-    ("policy_bank_credit", r"ngan hang chinh sach|tin dung chinh sach|nhcsxh|von vay|cho vay|vay"),
-    ("commercial_banks", r"ngan hang thuong mai"),
-    ("central_budget", r"trung uong"),
-    ("national_target_program", r"chuong trinh muc tieu quoc gia|mtqg|chuong trinh giam ngheo"),
-    ("state_budget", r"ngan sach nha nuoc"),
-    ("local_budget", r"ngan sach (?:tinh|huyen|xa|dia phuong)"),
-    (
-        "social_mobilisation",
-        r"xa hoi hoa|van dong|quy an sinh|ung ho|doanh nghiep|nha hao tam|mtcq|quy vi nguoi ngheo",
-    ),
-]
 _PROGRAM_WORDS = [
     ("policy-bank-credit", r"tin dung chinh sach|ngan hang chinh sach|nhcsxh"),
     ("social-security-fund", r"quy an sinh xa hoi"),
@@ -137,26 +120,26 @@ class FactDrafter:
         text = art.text
         for s, e, reason in art.excluded:
             if s <= q.start < e:
-                out.left_out.append(self._left(art, q, prev_end, nxt, reason))
+                out.left_out.append(left_out_item(art, q, prev_end, nxt, reason))
                 return
         sent = containing(sents, q.start) or Piece(q.start, q.end)
         clause = containing(cls, q.start) or sent
         before_c = fold_keep(text[clause.start : q.start])
         after_end = min(nxt, clause.end)
-        num_end = q.start + _number_end(q.text)
+        num_end = q.start + number_end(q.text)
         after = fold_keep(text[num_end : max(num_end, after_end)])
         for pattern, reason in _NOT_FIGURE_AFTER:
             if pattern.search(after) and not q.is_percent:
-                out.left_out.append(self._left(art, q, prev_end, nxt, reason))
+                out.left_out.append(left_out_item(art, q, prev_end, nxt, reason))
                 return
         if q.unit not in ("đồng",) and re.match(r"\s*(?:ti|ty|trieu|nghin|ngan)?\s*(?:dong|d/|d\b)", after):
             out.left_out.append(
-                self._left(art, q, prev_end, nxt, "an amount the number reader cannot read yet")
+                left_out_item(art, q, prev_end, nxt, "an amount the number reader cannot read yet")
             )
             return
         for pattern, reason in _NOT_FIGURE_BEFORE:
             if pattern.search(before_c):
-                out.left_out.append(self._left(art, q, prev_end, nxt, reason))
+                out.left_out.append(left_out_item(art, q, prev_end, nxt, reason))
                 return
         sent_before = text[sent.start : q.start]
         idx = sents.index(sent) if sent in sents else 0
@@ -165,7 +148,7 @@ class FactDrafter:
             _ONE_HOUSEHOLD.search(prev_sent) and not _AGGREGATE.search(text[sent.start : sent.end])
         ):
             out.left_out.append(
-                self._left(art, q, prev_end, nxt, "one household's story, not an aggregate figure")
+                left_out_item(art, q, prev_end, nxt, "one household's story, not an aggregate figure")
             )
             return
         idx = sents.index(sent) if sent in sents else 0
@@ -186,7 +169,7 @@ class FactDrafter:
         region = scope or self.regions.in_sentence(text[sent.start : q.start], art.region) or art.national
         pending = (scope is not None or (region or "").startswith("VN")) and not NATIONAL_REGIONS_LOADED
         if region is None:
-            out.left_out.append(self._left(art, q, prev_end, nxt, "region not recognised"))
+            out.left_out.append(left_out_item(art, q, prev_end, nxt, "region not recognised"))
             return
         money = q.unit in ("đồng",) or (q.unit in ("tỷ", "triệu") and "dong" in after[:8])
         near = None
@@ -198,23 +181,25 @@ class FactDrafter:
             choice.code and self.ref.indicators[choice.code].unit == "vnd" and choice.confidence == "high"
         ):
             if pending:
-                out.left_out.append(self._left(art, q, prev_end, nxt, NATIONAL_PENDING_REASON))
+                out.left_out.append(left_out_item(art, q, prev_end, nxt, NATIONAL_PENDING_REASON))
                 return
-            self._funding(art, q, sent, clause, prev_end, nxt, status, period, region, notes, out, keys)
+            draft_funding(
+                art, q, sent, clause, prev_end, nxt, status, period, region, notes, out, keys, self._program
+            )
             return
         if choice.code is None:
-            out.left_out.append(self._left(art, q, prev_end, nxt, "indicator not recognised"))
+            out.left_out.append(left_out_item(art, q, prev_end, nxt, "indicator not recognised"))
             return
         if pending:
-            out.left_out.append(self._left(art, q, prev_end, nxt, NATIONAL_PENDING_REASON))
+            out.left_out.append(left_out_item(art, q, prev_end, nxt, NATIONAL_PENDING_REASON))
             return
-        quote, within = self._quote(art, q, clause.start, prev_end, after_end, choice.sign != 0)
+        quote, within = quote_around(art, q, clause.start, prev_end, after_end, choice.sign != 0)
         if quote is None:
-            out.left_out.append(self._left(art, q, prev_end, nxt, "no unique words to quote"))
+            out.left_out.append(left_out_item(art, q, prev_end, nxt, "no unique words to quote"))
             return
         ind = self.ref.indicators[choice.code]
         fig = {
-            "key": self._key(ind.code.replace("_", "-") + "-" + period[:4], keys),
+            "key": unique_key(ind.code.replace("_", "-") + "-" + period[:4], keys),
             "indicator": ind.code,
             "quote": quote,
         }
@@ -223,9 +208,9 @@ class FactDrafter:
         value, high = q.value, q.value_high
         if choice.sign < 0:
             value, high = (-(high), -value) if high is not None else (-value, None)
-        fig["value"] = _num(value)
+        fig["value"] = as_number(value)
         if high is not None:
-            fig["value_high"] = _num(high)
+            fig["value_high"] = as_number(high)
         if q.qualifier:
             fig["qualifier"] = q.qualifier
         fig["period"] = period
@@ -250,40 +235,6 @@ class FactDrafter:
             fig["review_note"] = "; ".join(notes)
         out.figures.append(fig)
 
-    def _funding(self, art, q, sent, clause, prev_end, nxt, status, period, region, notes, out, keys) -> None:
-        text = art.text
-        quote, within = self._quote(art, q, clause.start, prev_end, min(nxt, clause.end), False)
-        if quote is None:
-            out.left_out.append(self._left(art, q, prev_end, nxt, "no unique words to quote"))
-            return
-        words = fold_keep(text[sent.start : min(sent.end, q.end + 40)])
-        fstatus = (
-            "planned"
-            if status in ("target", "expected")
-            else next((s for s, pat in _FUNDING_STATUS if re.search(pat, words)), "allocated")
-        )
-        source = next((s for s, pat in _FUNDING_SOURCE if re.search(pat, words)), "unspecified")
-        item = {"key": self._key(f"funding-{period[:4]}", keys), "quote": quote}
-        if within:
-            item["within"] = within
-        item["amount_vnd"] = _num(q.value)
-        if q.value_high is not None:
-            item["amount_high_vnd"] = _num(q.value_high)
-        if q.qualifier:
-            item["qualifier"] = q.qualifier
-        item |= {"status": fstatus, "source": source, "period": period, "region": region}
-        purpose = re.match(r"\s*(?:để|cho|nhằm)\s+([^;.,\n]{8,300}?)(?=[;.,\n]|$)", text[q.end : sent.end])
-        if purpose and find_all(text[art.body[0] : art.body[1]], purpose[1].strip(" ,…")):
-            item["purpose"] = purpose[1].strip(" ,…")
-        program = self._program(quote, fold_keep(text[sent.start : sent.end]))
-        if program:
-            item["program"] = program
-        guessed = ["source not named: 'unspecified'"] if source == "unspecified" else []
-        item["confidence"] = "medium" if notes or guessed else "high"
-        if notes or guessed:
-            item["review_note"] = "; ".join(notes + guessed)
-        out.funding.append(item)
-
     def _program(self, quote: str, sentence: str) -> str | None:
         folded = fold_phrase(quote)
         for code, cue in self.project_cues:
@@ -293,67 +244,3 @@ class FactDrafter:
             if re.search(pattern, sentence):
                 return code
         return None
-
-    def _quote(self, art, q, floor, prev_end, ceil, need_sign) -> tuple[str | None, str | None]:
-        """Words from a few before the number to a few after it, unique in the body."""
-        text, (b0, b1) = art.text, art.body
-        floor = max(floor, prev_end if not need_sign else floor)
-        body = text[b0:b1]
-        left, right = q.start, q.end
-        words_after = re.match(r"(?:[ \u00a0]+[^\s,;.:()“”\"]+){0,4}", text[right:ceil])
-        right = right + (words_after.end() if words_after else 0)
-        for n_before in (4 if not need_sign else 7, 9, 14, 25, 60):
-            left = q.start
-            for _ in range(n_before):
-                j = left
-                while j > floor and text[j - 1].isspace():
-                    j -= 1
-                if j <= floor or text[j - 1] in "\n":
-                    break
-                k = j
-                while k > floor and not text[k - 1].isspace():
-                    k -= 1
-                left = k
-            quote = text[left:right].strip(" ,;:(")
-            if quote and len(find_all(body, quote)) == 1:
-                return " ".join(quote.split()), None
-        line_start = text.rfind("\n", b0, q.start) + 1
-        line_end = text.find("\n", q.end, b1)
-        line = text[max(line_start, b0) : line_end if line_end != -1 else b1].strip()
-        quote = " ".join(text[q.start - (q.start - max(left, b0)) : right].split())
-        if (
-            line
-            and quote in " ".join(line.split())
-            and len(find_all(body, line)) == 1
-            and len(find_all(line, quote)) == 1
-        ):
-            return quote, " ".join(line.split())
-        return None, None
-
-    def _left(self, art, q, prev_end, nxt, reason) -> dict:
-        quote, within = self._quote(art, q, prev_end, prev_end, nxt, False)
-        item = {"quote": quote or q.text}
-        if within:
-            item["within"] = within
-        item["reason"] = reason
-        return item
-
-    @staticmethod
-    def _key(base: str, keys: set[str]) -> str:
-        base = re.sub(r"[^a-z0-9-]+", "-", base.lower()).strip("-")
-        key, n = base, 2
-        while key in keys:
-            key, n = f"{base}-{n}", n + 1
-        keys.add(key)
-        return key
-
-
-def _number_end(token: str) -> int:
-    """Where the digits (and a "%") of a quantity's text end: the unit noun is context."""
-    m = list(re.finditer(r"\d\s*%?", token))
-    return m[-1].end() if m else len(token)
-
-
-def _num(value):
-    """A Decimal as a YAML-friendly int or float string-free number."""
-    return int(value) if value == value.to_integral_value() else float(value)
