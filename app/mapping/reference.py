@@ -32,6 +32,7 @@ class IndicatorDef(_Strict):
     unit: Literal[vocab.UNITS]
     measure: Literal[vocab.MEASURES]
     description: str | None = None
+    cues: list[str] = Field(default_factory=list, description="Vietnamese phrases that signal it (folded).")
 
 
 class ProgramDef(_Strict):

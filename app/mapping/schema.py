@@ -139,6 +139,8 @@ class Figure(Located, Drafted):
     period: str | None = None
     baseline: str | None = Field(None, description="Period a change is measured against.")
     program: Key | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
+    review_note: NonEmpty | None = Field(None, description="Why the drafter guessed, for the reviewer.")
 
     _periods = field_validator("period", "baseline")(PeriodSpec.check)
 
@@ -153,6 +155,8 @@ class FundingItem(Located, Drafted):
     region: RegionCode | None = None
     period: str | None = None
     program: Key | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
+    review_note: NonEmpty | None = Field(None, description="Why the drafter guessed, for the reviewer.")
 
     _period = field_validator("period")(PeriodSpec.check)
 
@@ -169,6 +173,8 @@ class StatementItem(Located, Drafted):
     person: Key
     kind: StatementKind
     region: RegionCode | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
+    review_note: NonEmpty | None = Field(None, description="Why the drafter guessed, for the reviewer.")
 
 
 class Mapping(Strict):
