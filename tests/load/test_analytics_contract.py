@@ -109,6 +109,20 @@ CONTRACT = {
     "programs": {"program_code", "name_vi", "parent_code"},
     "indicators": {"indicator_code", "name_vi", "name_en", "unit"},
     "region_successors": {"predecessor_code", "successor_code", "coverage"},
+    "series": {
+        "indicator_code",
+        "region_code",
+        "region_valid_from",
+        "period_start",
+        "period_end",
+        "value",
+        "figure_id",
+        "report_slug",
+        "rule",
+        "tie",
+        "alternative_values",
+        "alternative_report_slugs",
+    },
 }
 
 
