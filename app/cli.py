@@ -321,8 +321,13 @@ class _ExportBar:
 
     def started(self, views: list[str]) -> None:
         bar = click.progressbar(
-            length=len(views), label="Exporting", file=sys.stderr, show_eta=False, show_percent=False,
-            show_pos=True, item_show_func=lambda item: item,
+            length=len(views),
+            label="Exporting",
+            file=sys.stderr,
+            show_eta=False,
+            show_percent=False,
+            show_pos=True,
+            item_show_func=lambda item: item,
         )
         self._bar = self._stack.enter_context(bar)
 
@@ -355,7 +360,11 @@ def _export_summary(written, target: Path) -> str:
 @cli.command("export")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
     help="File format of the views.",
 )
 @click.option("--overwrite", is_flag=True, help="Replace an earlier export in DIRECTORY; other files stay.")

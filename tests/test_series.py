@@ -129,7 +129,8 @@ def test_targets_and_funding_stay_out_of_the_series(loaded_engine):
         rate_2024 = conn.execute(
             text("""
             SELECT count(*) FROM analytics.series
-            WHERE indicator_code = 'poor_household_rate' AND region_code = '06' AND period_start = '2024-01-01'
+            WHERE indicator_code = 'poor_household_rate' AND region_code = '06'
+              AND period_start = '2024-01-01'
         """)
         ).scalar_one()
         funding = conn.execute(
@@ -162,7 +163,12 @@ def test_with_the_same_status_a_dated_report_beats_an_undated_one(engine, seeds_
     _set_rate_status(seeds_copy, NDO_FILE, "preliminary")  # NDO prints no date, TN&MT 27/02/2024
     load_seeds(engine, seeds_copy)
     row = _rate_2023(engine)
-    assert (row.report_slug, row.value, row.rule, row.tie) == (TNMT, Decimal("22.25"), "dated_over_undated", False)
+    assert (row.report_slug, row.value, row.rule, row.tie) == (
+        TNMT,
+        Decimal("22.25"),
+        "dated_over_undated",
+        False,
+    )
 
 
 @pytest.mark.parametrize(("ndo_printed", "winner"), [("05/03/2024", NDO), ("05/01/2024", TNMT)])

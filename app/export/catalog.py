@@ -125,11 +125,15 @@ class View:
 
     def select(self, parquet: bool) -> sql.Composed:
         columns = [
-            sql.SQL("{} AS {}").format(c.parquet_select() if parquet else c.csv_select(), sql.Identifier(c.name))
+            sql.SQL("{} AS {}").format(
+                c.parquet_select() if parquet else c.csv_select(), sql.Identifier(c.name)
+            )
             for c in self.columns
         ]
         order = [sql.Identifier(k) for k in self.primary_key]
-        query = sql.SQL("SELECT {} FROM analytics.{}").format(sql.SQL(", ").join(columns), sql.Identifier(self.name))
+        query = sql.SQL("SELECT {} FROM analytics.{}").format(
+            sql.SQL(", ").join(columns), sql.Identifier(self.name)
+        )
         if order:  # a stable row order, so that two exports of one database are identical files
             query += sql.SQL(" ORDER BY {}").format(sql.SQL(", ").join(order))
         return query

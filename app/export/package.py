@@ -14,7 +14,13 @@ FORMATS = {
     "csv": {"format": "csv", "mediatype": "text/csv"},
     "parquet": {"format": "parquet", "mediatype": "application/vnd.apache.parquet"},
 }
-CSV_DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True, "lineTerminator": "\n"}
+CSV_DIALECT = {
+    "delimiter": ",",
+    "quoteChar": '"',
+    "doubleQuote": True,
+    "header": True,
+    "lineTerminator": "\n",
+}
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,9 @@ def export_views(
     staging = Path(tempfile.mkdtemp(prefix=".povertydb-export-", dir=target))
     try:
         written, package = _write_snapshot(engine, staging, fmt, progress or _Silent())
-        (staging / PACKAGE).write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (staging / PACKAGE).write_text(
+            json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         names = [w.path for w in written]
         for name in [*names, PACKAGE]:  # the package last: it names files that are all in place
             os.replace(staging / name, target / name)
@@ -99,7 +101,9 @@ def _check_target(target: Path, overwrite: bool) -> set[str]:
     return {p for p in paths if isinstance(p, str) and p == Path(p).name and not p.startswith(".")}
 
 
-def _write_snapshot(engine: Engine, staging: Path, fmt: str, progress: ExportProgress) -> tuple[list[Written], dict]:
+def _write_snapshot(
+    engine: Engine, staging: Path, fmt: str, progress: ExportProgress
+) -> tuple[list[Written], dict]:
     raw = engine.raw_connection()
     try:
         conn = raw.driver_connection
@@ -113,7 +117,9 @@ def _write_snapshot(engine: Engine, staging: Path, fmt: str, progress: ExportPro
             revision = _schema_revision(cur)
             views = list_views(cur)
         if not views:
-            raise ExportError("the database has no analytics views: run povertydb migrate (or load-seeds) first")
+            raise ExportError(
+                "the database has no analytics views: run povertydb migrate (or load-seeds) first"
+            )
         progress.started([v.name for v in views])
         written = [_write_view(conn, view, staging, fmt, progress) for view in views]
     finally:
