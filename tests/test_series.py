@@ -10,6 +10,7 @@ import pytest
 import yaml
 from sqlalchemy import text
 
+from app.db import upgrade_schema
 from app.load.seeds import load_seeds
 
 TNMT = "tnmt-bac-kan-2023-results"  # 22,25% (preliminary), published 27/02/2024
@@ -202,6 +203,29 @@ def test_the_same_value_from_two_reports_is_not_a_tie(engine, seeds_copy):
     row = _rate_2023(engine)
     assert (row.value, row.rule, row.tie) == (Decimal("22.25"), "figures_agree", False)
     assert (row.candidate_count, row.report_count, row.alternative_values) == (2, 2, [Decimal("22.25")])
+
+
+def test_with_the_same_status_and_date_a_reviewed_fact_beats_a_drafted_one(engine, seeds_copy):
+    """Live once analytics.figures says whether a fact is reviewed (migration 0005, issue 9) and
+    the REVIEWED-TERM of migration 0006 uses it; until then there is nothing to rank by."""
+    upgrade_schema(engine)
+    with engine.connect() as conn:
+        has_review = conn.execute(
+            text("""
+            SELECT count(*) FROM information_schema.columns
+            WHERE table_schema = 'analytics' AND table_name = 'figures' AND column_name = 'reviewed'
+        """)
+        ).scalar_one()
+    if not has_review:
+        pytest.skip("analytics.figures has no reviewed column yet (migration 0005 of issue 9)")
+    _set_rate_status(seeds_copy, NDO_FILE, "preliminary")
+    _date_ndo(seeds_copy, "27/02/2024")  # a tie on status and date; figure_id alone would pick NDO
+    _edit_mapping(
+        seeds_copy, NDO_FILE, lambda m: m["report"].update(drafted_by="povertydb draft", reviewed=False)
+    )
+    load_seeds(engine, seeds_copy)
+    row = _rate_2023(engine)
+    assert (row.report_slug, row.rule, row.tie) == (TNMT, "reviewed_over_drafted", False)
 
 
 def test_a_single_figure_is_chosen_by_rule_single_figure(loaded_engine):

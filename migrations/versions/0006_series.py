@@ -33,8 +33,9 @@ CREATE VIEW analytics.series AS
 WITH candidates AS (
     SELECT f.*,
            CASE f.status WHEN 'actual' THEN 1 WHEN 'preliminary' THEN 2 ELSE 3 END AS status_rank,
-           -- REVIEWED-TERM: every fact counts as reviewed until analytics.figures says otherwise;
-           -- then: CASE WHEN <reviewed> THEN 0 ELSE 1 END (a reviewed fact beats a machine-drafted one).
+           -- REVIEWED-TERM: every fact counts as reviewed until analytics.figures has `reviewed`
+           -- (migration 0005); then: CASE WHEN f.reviewed THEN 0 ELSE 1 END AS review_rank
+           -- (a reviewed fact beats a machine-drafted one). Ordering and rule naming use it already.
            0 AS review_rank
     FROM analytics.figures f
     WHERE f.figure_kind = 'indicator' AND f.status IN ('actual', 'preliminary', 'expected')
