@@ -1,7 +1,7 @@
 """analytics.series: one chosen value per indicator, region and period, with the rule that chose
 it and the alternatives beside it (docs/series.md).
 
-Window functions over analytics.figures: one sort per run, no per-row subquery, and filters on
+Window functions over analytics.figures: one sort, no GROUP BY, no subquery over figures; filters on
 the key columns (indicator, region, period) are pushed down to the base tables.
 
 Revision ID: 0006
@@ -24,6 +24,9 @@ KEY = (
     "indicator_code, region_code, region_valid_from, period_start, period_end, "
     "baseline_period_start, baseline_period_end"
 )
+# Rank order, best first: status, publication (undated counts as earliest), review, then
+# figure_id only to make a tie's pick stable (a tie is flagged, not decided by it).
+WINDOW = f"PARTITION BY {KEY} ORDER BY status_rank, published_on DESC NULLS LAST, review_rank, figure_id"
 
 # Candidates are indicator figures that say what happened (targets are goals, funding items are
 # parts that add up, not rival measurements). Ranks are small integers, lower is better, so that
@@ -49,50 +52,40 @@ ranked AS (
                (first_value(c.value) OVER w, first_value(c.value_high) OVER w, first_value(c.unit) OVER w)
                AS differs
     FROM candidates c
-    WINDOW w AS (PARTITION BY {KEY}
-                 ORDER BY status_rank, published_on DESC NULLS LAST, review_rank, figure_id)
+    WINDOW w AS ({WINDOW})
 ),
-grouped AS (
-    SELECT {KEY},
-           (array_agg(region_name ORDER BY pick))[1]    AS region_name,
-           (array_agg(unit ORDER BY pick))[1]           AS unit,
-           (array_agg(value ORDER BY pick))[1]          AS value,
-           (array_agg(value_high ORDER BY pick))[1]     AS value_high,
-           (array_agg(qualifier ORDER BY pick))[1]      AS qualifier,
-           (array_agg(status ORDER BY pick))[1]         AS status,
-           (array_agg(published_on ORDER BY pick))[1]   AS published_on,
-           (array_agg(figure_id ORDER BY pick))[1]      AS figure_id,
-           (array_agg(report_slug ORDER BY pick))[1]    AS report_slug,
-           (array_agg(status_rank ORDER BY pick))[1]    AS status_rank,
-           (array_agg(review_rank ORDER BY pick))[1]    AS review_rank,
+-- Whole-partition aggregates, computed once per key on rows already in rank order (no second
+-- sort, no GROUP BY); the first row of each key carries them out.
+framed AS (
+    SELECT r.*,
+           count(*) OVER p                                               AS candidate_count,
+           bool_or(differs) OVER p                                       AS disputed,
            -- The rival: the best-ranked candidate with a different value.
-           (array_agg(status ORDER BY pick) FILTER (WHERE differs))[1]       AS rival_status,
-           (array_agg(status_rank ORDER BY pick) FILTER (WHERE differs))[1]  AS rival_status_rank,
-           (array_agg(published_on ORDER BY pick) FILTER (WHERE differs))[1] AS rival_published_on,
-           (array_agg(review_rank ORDER BY pick) FILTER (WHERE differs))[1]  AS rival_review_rank,
-           bool_or(differs)                              AS disputed,
-           count(*)                                      AS candidate_count,
-           count(DISTINCT report_slug)                   AS report_count,
-           (array_agg(value ORDER BY pick))[2:]          AS alternative_values,
-           (array_agg(value_high ORDER BY pick))[2:]     AS alternative_values_high,
-           (array_agg(status ORDER BY pick))[2:]         AS alternative_statuses,
-           (array_agg(report_slug ORDER BY pick))[2:]    AS alternative_report_slugs,
-           (array_agg(figure_id ORDER BY pick))[2:]      AS alternative_figure_ids
-    FROM ranked
-    GROUP BY {KEY}
+           (array_agg(status) FILTER (WHERE differs) OVER p)[1]          AS rival_status,
+           (array_agg(status_rank) FILTER (WHERE differs) OVER p)[1]     AS rival_status_rank,
+           (array_agg(published_on) FILTER (WHERE differs) OVER p)[1]    AS rival_published_on,
+           (array_agg(review_rank) FILTER (WHERE differs) OVER p)[1]     AS rival_review_rank,
+           (array_agg(value) OVER p)[2:]                                 AS alternative_values,
+           (array_agg(value_high) OVER p)[2:]                            AS alternative_values_high,
+           (array_agg(status) OVER p)[2:]                                AS alternative_statuses,
+           (array_agg(report_slug) OVER p)[2:]                           AS alternative_report_slugs,
+           (array_agg(figure_id) OVER p)[2:]                             AS alternative_figure_ids
+    FROM ranked r
+    WINDOW p AS ({WINDOW} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 ),
 ruled AS (
-    SELECT g.*,
+    SELECT f.*,
            CASE
-               WHEN NOT g.disputed AND g.candidate_count = 1 THEN 'single_figure'
-               WHEN NOT g.disputed THEN 'figures_agree'
-               WHEN g.status_rank < g.rival_status_rank THEN g.status || '_over_' || g.rival_status
-               WHEN g.rival_published_on IS NULL AND g.published_on IS NOT NULL THEN 'dated_over_undated'
-               WHEN g.published_on > g.rival_published_on THEN 'later_publication'
-               WHEN g.review_rank < g.rival_review_rank THEN 'reviewed_over_drafted'
+               WHEN NOT f.disputed AND f.candidate_count = 1 THEN 'single_figure'
+               WHEN NOT f.disputed THEN 'figures_agree'
+               WHEN f.status_rank < f.rival_status_rank THEN f.status || '_over_' || f.rival_status
+               WHEN f.rival_published_on IS NULL AND f.published_on IS NOT NULL THEN 'dated_over_undated'
+               WHEN f.published_on > f.rival_published_on THEN 'later_publication'
+               WHEN f.review_rank < f.rival_review_rank THEN 'reviewed_over_drafted'
                ELSE 'tie'
            END AS rule
-    FROM grouped g
+    FROM framed f
+    WHERE f.pick = 1
 )
 SELECT indicator_code,
        region_code,
@@ -124,7 +117,7 @@ SELECT indicator_code,
        END AS rule_text,
        rule = 'tie' AS tie,
        candidate_count,
-       report_count,
+       (SELECT count(DISTINCT slug) FROM unnest(alternative_report_slugs || report_slug) slug) AS report_count,
        alternative_values,
        alternative_values_high,
        alternative_statuses,
