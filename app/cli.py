@@ -335,7 +335,10 @@ class _ExportBar:
         now = time.monotonic()
         if now - self._drawn >= 0.2:  # redraw a few times a second, not per block
             self._drawn = now
-            self._bar.update(0, f"{view}: {rows:,} rows" if rows >= 0 else f"{view}: {nbytes / 1e6:,.1f} MB")
+            # update(0, ...) would not redraw (click renders on whole steps only)
+            done = f"{rows:,} rows" if rows >= 0 else f"{nbytes / 1e6:,.1f} MB"
+            self._bar.current_item = f"{view}: {done}"
+            self._bar.render_progress()
 
     def finished(self, written) -> None:
         self._bar.update(1, f"{written.view.name}: {written.rows:,} rows")
