@@ -6,6 +6,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -429,3 +430,85 @@ def add_article_command(page: Path, url: str | None, published: str | None) -> N
     for line in _review_lines(added.draft):
         click.echo(line)
     click.echo("Next: povertydb load-seeds, then review the mapping and set `reviewed: true`.")
+
+
+class _ExportBar:
+    """Export progress on stderr with click's progressbar (no extra dependency; it draws only on
+    a terminal): one step per view, and the rows or megabytes of the view being written."""
+
+    def __init__(self, stack: contextlib.ExitStack) -> None:
+        self._stack, self._bar, self._drawn = stack, None, 0.0
+
+    def started(self, views: list[str]) -> None:
+        bar = click.progressbar(
+            length=len(views),
+            label="Exporting",
+            file=sys.stderr,
+            show_eta=False,
+            show_percent=False,
+            show_pos=True,
+            item_show_func=lambda item: item,
+        )
+        self._bar = self._stack.enter_context(bar)
+
+    def advanced(self, view: str, rows: int, nbytes: int) -> None:
+        now = time.monotonic()
+        if now - self._drawn >= 0.2:  # redraw a few times a second, not per block
+            self._drawn = now
+            # update(0, ...) would not redraw (click renders on whole steps only)
+            done = f"{rows:,} rows" if rows >= 0 else f"{nbytes / 1e6:,.1f} MB"
+            self._bar.current_item = f"{view}: {done}"
+            self._bar.render_progress()
+
+    def finished(self, written) -> None:
+        self._bar.update(1, f"{written.view.name}: {written.rows:,} rows")
+
+
+def _size(nbytes: int) -> str:
+    return f"{nbytes / 1e6:,.1f} MB" if nbytes >= 1e6 else f"{nbytes / 1e3:,.1f} kB"
+
+
+def _export_summary(written, target: Path) -> str:
+    lines = [f"{'file':<28}{'rows':>12}{'size':>12}"]
+    for w in written:
+        lines.append(f"{w.path:<28}{w.rows:>12,}{_size(w.bytes):>12}")
+    total = sum(w.rows for w in written)
+    lines.append(
+        f"Exported {len(written)} views ({total:,} rows) from one snapshot to {target}; "
+        f"{target / 'datapackage.json'} describes them."
+    )
+    return "\n".join(lines)
+
+
+@cli.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="File format of the views.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace an earlier export in DIRECTORY; other files stay.")
+def export_command(directory: Path, fmt: str, overwrite: bool) -> None:
+    """Write every analytics view to DIRECTORY, with a Frictionless datapackage.json.
+
+    All views are read in one snapshot. The package gives each column's type and description
+    (from the database comments) and each view's primary key; pandas, R and Frictionless tools
+    load it as is. A non-empty DIRECTORY is refused unless --overwrite.
+
+    Example: povertydb export ./povertydb-data --format parquet
+    """
+    from app.export import ExportError, export_views  # pyarrow loads only when exporting
+
+    with _engine(_settings()) as engine, contextlib.ExitStack() as stack:
+        try:
+            written = export_views(engine, directory, fmt, overwrite, progress=_ExportBar(stack))
+        except ExportError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            raise click.ClickException(f"cannot write the export to {directory}: {exc}") from None
+        except (psycopg.Error, DBAPIError) as exc:
+            raise _refused("the database refused the export, nothing was written", exc) from None
+    click.echo(_export_summary(written, directory))

@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
-
 from sqlalchemy import text
 
 from app.db import make_engine
@@ -110,6 +109,20 @@ CONTRACT = {
     "indicators": {"indicator_code", "name_vi", "name_en", "unit"},
     "region_successors": {"predecessor_code", "successor_code", "coverage"},
     "region_members": {"group_code", "group_level", "group_valid_from", "member_code", "member_level"},
+    "series": {
+        "indicator_code",
+        "region_code",
+        "region_valid_from",
+        "period_start",
+        "period_end",
+        "value",
+        "figure_id",
+        "report_slug",
+        "rule",
+        "tie",
+        "alternative_values",
+        "alternative_report_slugs",
+    },
 }
 
 
