@@ -185,7 +185,8 @@ def test_the_figures_filter_finds_bac_kan_from_its_successor_province_and_links_
     assert page.locator("#figures tbody tr").count() == rate_2023 > 2
     # Tỉnh Thái Nguyên (19) took in Tỉnh Bắc Kạn (06) on 1 July 2025: its predecessors' figures count.
     page.goto(f"{viewer}/figures?indicator=poor_household_rate&region=19&year=2023")
-    assert sorted(page.locator("#figures tbody tr").evaluate_all("(rs) => rs.map(r => r.dataset.figureId)")) == [
+    rows = page.locator("#figures tbody tr").evaluate_all("(rs) => rs.map(r => r.dataset.figureId)")
+    assert sorted(rows) == [
         "ndo-bac-kan-2024-targets:poor-household-rate-2023",
         "tnmt-bac-kan-2023-results:poor-household-rate-2023",
     ]
@@ -201,7 +202,9 @@ def test_sql_typed_into_the_filters_is_only_data(viewer, page, loaded_engine):
     page.fill("input[name=year]", "2023; DROP TABLE reports")
     page.click("button[type=submit]")
     assert "year must be a whole number" in page.text_content("p.error")
-    page.goto(f"{viewer}/figures?indicator=x%27%20OR%20%271%27%3D%271&status=%27%3B%20DELETE%20FROM%20funding%3B--")
+    page.goto(
+        f"{viewer}/figures?indicator=x%27%20OR%20%271%27%3D%271&status=%27%3B%20DELETE%20FROM%20funding%3B--"
+    )
     assert page.locator("#figures tbody tr").count() == 0
     page.goto(f"{viewer}/reports/x%27%20OR%201%3D1--")
     assert "no report with slug" in page.text_content("p.error")
@@ -230,7 +233,10 @@ def test_screenshots_of_every_page_type(viewer, page, tmp_path):
         assert (target / f"{name}.png").stat().st_size > 20_000, name
 
 
-@pytest.mark.parametrize("path", ["/", "/reports/tnmt-bac-kan-2023-results", "/figures", "/conflicts", "/series"])
+PAGES = ["/", "/reports/tnmt-bac-kan-2023-results", "/figures", "/conflicts", "/series"]
+
+
+@pytest.mark.parametrize("path", PAGES)
 def test_no_page_runs_a_script(viewer, page, path):
     page.goto(viewer + path)
     assert page.locator("script").count() == 0
