@@ -86,16 +86,26 @@ def series_svg(points: list[dict], href: Callable[[dict], str], title: str) -> M
     out.append(
         f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}"/>'
     )
-    line = " ".join(
-        f"{x(p['period_end'].toordinal()):.1f},{y(float(p['value'])):.1f}" for p in _chosen(points)
-    )
+    # Values of one period from several reports sit side by side, labelled, not on top of each other.
+    seen: dict[int, int] = {}
+    centres = []
+    for day, value in zip(days, values, strict=True):
+        nth, same = seen.get(day, 0), days.count(day)
+        seen[day] = nth + 1
+        centres.append((x(day) + (nth - (same - 1) / 2) * 16, y(value), nth, same))
+    at = {p["figure_id"]: c for p, c in zip(points, centres, strict=True)}
+    line = " ".join(f"{at[p['figure_id']][0]:.1f},{at[p['figure_id']][1]:.1f}" for p in _chosen(points))
     out.append(f'<polyline class="series-line" points="{line}"/>')
-    for p, day, value in zip(points, days, values, strict=True):
+    for p, value, (cx, cy, nth, same) in zip(points, values, centres, strict=True):
         colour = STATUS_COLOURS.get(p["status"], "#555")
         label = f"{p['period_end']:%Y}: {_fmt(value)} ({p['status']}) — {p['report_slug']}"
+        anchor = "end" if nth < (same - 1) / 2 else "start"
+        dx = -10 if anchor == "end" else 10
         out.append(
             f'<a class="point" href="{escape(href(p))}" data-figure-id="{escape(p["figure_id"])}">'
-            f'<circle cx="{x(day):.1f}" cy="{y(value):.1f}" r="6" fill="{colour}"/>'
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{colour}"/>'
+            f'<text class="value" x="{cx + dx:.1f}" y="{cy - 8:.1f}" text-anchor="{anchor}">'
+            f"{_fmt(value)}</text>"
             f"<title>{escape(label)}</title></a>"
         )
     legend_x = LEFT
