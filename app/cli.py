@@ -512,3 +512,32 @@ def export_command(directory: Path, fmt: str, overwrite: bool) -> None:
         except (psycopg.Error, DBAPIError) as exc:
             raise _refused("the database refused the export, nothing was written", exc) from None
     click.echo(_export_summary(written, directory))
+
+
+@cli.command("browse")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1024, 65535), default=8765, show_default=True, help="TCP port.")
+@click.option(
+    "--allow-remote", is_flag=True, help="Allow a --host other than this machine (the viewer has no login)."
+)
+def browse_command(host: str, port: int, allow_remote: bool) -> None:
+    """Browse the evidence in a local, read-only web viewer until interrupted.
+
+    Reads only the analytics views, as the povertydb_readers group, in read-only transactions.
+    Listens on 127.0.0.1 unless --allow-remote is given with another --host.
+
+    Example: povertydb browse --port 8765
+    """
+    from app.web.serve import AccessError, is_local, run_viewer
+
+    if not is_local(host) and not allow_remote:
+        raise click.UsageError(
+            f"refusing to listen on {host}: the viewer has no login, so anyone who can reach it reads the "
+            "database. Use the default 127.0.0.1, or add --allow-remote if that is really meant."
+        )
+    with _engine(_settings()) as engine:
+        try:
+            run_viewer(engine, host, port, allow_remote=allow_remote, echo=click.echo)
+        except (AccessError, OSError) as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo("Stopped.")

@@ -1,0 +1,85 @@
+"""How the viewer touches the database: as the reader group, read-only, one snapshot per request.
+
+The viewer opens the project's engine (embedded server or DATABASE_URL) like every command, but
+runs each request in a READ ONLY transaction under `SET LOCAL ROLE povertydb_readers`: the group
+that `add-reader` grants USAGE on analytics and SELECT on its views. Privileges, not the viewer's
+good manners, keep it to the analytics views; no password is needed because the operator's own
+connection steps down to the group for the length of one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import secrets
+from collections.abc import Iterator
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
+
+from app.readers import READER_GROUP, ensure_reader
+
+# A reader made only so that add-reader's own code creates and grants the group in this database;
+# its password is random and never kept, so nobody logs in as it.
+VIEWER_READER = "povertydb_browse"
+STATEMENT_TIMEOUT = "15s"
+LOCAL_HOSTS = {"localhost"}
+
+
+class AccessError(RuntimeError):
+    """The viewer cannot read as the reader group; the message says what to do."""
+
+
+def is_local(host: str) -> bool:
+    """True for a loopback address or localhost: nothing outside this machine can connect."""
+    if host.lower() in LOCAL_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def ensure_reader_group(engine: Engine) -> None:
+    """Make sure povertydb_readers exists and may read this database's analytics views.
+
+    Roles are per server, grants per database: on a fresh database (or server) add-reader's
+    ensure_reader does the granting, so the viewer and BI readers get exactly the same rights.
+    """
+    with engine.connect() as conn:
+        ready = conn.execute(
+            text(
+                "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :g)"
+                " AND has_table_privilege(:g, 'analytics.reports', 'SELECT')"
+            ),
+            {"g": READER_GROUP},
+        ).scalar_one()
+    if not ready:
+        try:
+            ensure_reader(engine, VIEWER_READER, secrets.token_urlsafe(32))
+        except DBAPIError as exc:
+            raise AccessError(
+                f"cannot create the {READER_GROUP} group role ({exc.orig}); "
+                f"run `povertydb add-reader NAME` as a role that may create roles, then retry"
+            ) from None
+    try:
+        with read_only(engine) as conn:
+            conn.execute(text("SELECT count(*) FROM analytics.reports")).scalar_one()
+    except DBAPIError as exc:
+        raise AccessError(
+            f"cannot read as {READER_GROUP} ({exc.orig}); the connecting role needs "
+            f"`GRANT {READER_GROUP} TO <role>`"
+        ) from None
+
+
+@contextlib.contextmanager
+def read_only(engine: Engine) -> Iterator[Connection]:
+    """A connection in a READ ONLY transaction acting as the reader group; always rolled back."""
+    with engine.connect() as conn:
+        try:
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+            conn.exec_driver_sql(f"SET LOCAL ROLE {READER_GROUP}")
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}'")
+            yield conn
+        finally:
+            conn.rollback()

@@ -1,0 +1,158 @@
+"""The viewer's pages: each a GET endpoint that reads in one read-only snapshot and renders a template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from app.web import facts, queries
+from app.web.access import read_only
+from app.web.chart import series_svg
+from app.web.highlight import Span, render, sentence_bounds, zones
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates.env.globals.update(
+    number=facts.number,
+    value_text=facts.value_text,
+    period_text=facts.period_text,
+    yes_no=facts.yes_no,
+    report_href=facts.report_href,
+    evidence_href=facts.evidence_href,
+    figure_anchor=facts.figure_anchor,
+    statement_anchor=facts.statement_anchor,
+)
+MAX_PARAM = 200
+
+
+def _page(request: Request, name: str, **context) -> Response:
+    return templates.TemplateResponse(request, name, context)
+
+
+def _param(request: Request, name: str) -> str:
+    value = request.query_params.get(name, "").strip()
+    if len(value) > MAX_PARAM:
+        raise HTTPException(400, f"{name} is longer than {MAX_PARAM} characters")
+    return value
+
+
+def _int_param(request: Request, name: str, low: int, high: int) -> int | None:
+    value = _param(request, name)
+    if not value:
+        return None
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise HTTPException(400, f"{name} must be a whole number from {low} to {high}, got {value!r}")
+    return int(value)
+
+
+def _filter(request: Request) -> queries.FigureFilter:
+    return queries.FigureFilter(
+        indicator=_param(request, "indicator"),
+        region=_param(request, "region"),
+        related=_param(request, "exact") != "1",
+        year=_int_param(request, "year", 1900, 2200),
+        status=_param(request, "status"),
+        page=_int_param(request, "page", 1, 10_000_000) or 1,
+    )
+
+
+def reports_page(request: Request) -> Response:
+    with read_only(request.app.state.engine) as conn:
+        rows = queries.reports(conn)
+    return _page(request, "reports.html", reports=rows)
+
+
+def article_page(request: Request) -> Response:
+    slug = request.path_params["slug"]
+    with read_only(request.app.state.engine) as conn:
+        report = queries.report(conn, slug)
+        if report is None:
+            raise HTTPException(404, f"no report with slug {slug!r}")
+        figures = queries.report_figures(conn, slug)
+        statements = queries.report_statements(conn, slug)
+    text = report["text"]
+    spans = zones(len(text), report["body_start"], report["body_end"]) + facts.article_spans(
+        figures, statements
+    )
+    return _page(
+        request,
+        "article.html",
+        report=report,
+        html=render(text, spans),
+        figures=figures,
+        statements=statements,
+        funding_count=sum(f["figure_kind"] == "funding" for f in figures),
+    )
+
+
+def evidence_redirect(request: Request) -> Response:
+    """/evidence/<figure_id> -> the figure's highlight in its article (a link that survives reloads)."""
+    figure_id = request.path_params["figure_id"]
+    slug = figure_id.split(":", 1)[0]
+    return RedirectResponse(facts.evidence_href(slug, figure_id), status_code=303)
+
+
+def figures_page(request: Request) -> Response:
+    flt = _filter(request)
+    with read_only(request.app.state.engine) as conn:
+        rows, more = queries.figures(conn, flt)
+        choices = queries.choices(conn)
+    args = {k: v for k, v in request.query_params.items() if k != "page" and v}
+
+    def page_href(page: int) -> str:
+        return "/figures?" + urlencode({**args, "page": page})
+
+    return _page(
+        request,
+        "figures.html",
+        flt=flt,
+        rows=rows,
+        choices=choices,
+        prev_href=page_href(flt.page - 1) if flt.page > 1 else None,
+        next_href=page_href(flt.page + 1) if more else None,
+        first_row=(flt.page - 1) * queries.PAGE_SIZE + 1,
+    )
+
+
+def conflicts_page(request: Request) -> Response:
+    with read_only(request.app.state.engine) as conn:
+        conflicts = queries.conflicts(conn)
+        ids = [i for c in conflicts for i in c["figure_ids"]]
+        sides = {f["figure_id"]: f for f in queries.conflict_figures(conn, ids)}
+    groups = [(c, [_side(sides[i]) for i in c["figure_ids"] if i in sides]) for c in conflicts]
+    return _page(request, "conflicts.html", groups=groups)
+
+
+def _side(f) -> dict:
+    """A conflicting figure with its sentence, the evidence highlighted inside it."""
+    window, offset = f["window_text"], f["window_start"]
+    start, end = f["char_start"] - offset, f["char_end"] - offset
+    lo, hi = sentence_bounds(window, start, end)
+    span = Span(facts.figure_anchor(f["figure_id"]), start - lo, end - lo, "figure", "")
+    return {
+        **f,
+        "sentence": render(window[lo:hi], [span]),
+        "href": facts.evidence_href(f["report_slug"], f["figure_id"]),
+    }
+
+
+def series_page(request: Request) -> Response:
+    flt = _filter(request)
+    with read_only(request.app.state.engine) as conn:
+        options = queries.series_choices(conn)
+        points = queries.series_points(conn, flt) if flt.indicator and flt.region else []
+    title = f"{flt.indicator} in {points[0]['region_name']}" if points else ""
+    svg = series_svg(
+        [dict(p) for p in points], lambda p: facts.evidence_href(p["report_slug"], p["figure_id"]), title
+    )
+    return _page(request, "series.html", flt=flt, options=options, points=points, svg=svg, title=title)
+
+
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    return templates.TemplateResponse(
+        request, "error.html", {"status": exc.status_code, "detail": exc.detail}, status_code=exc.status_code
+    )
