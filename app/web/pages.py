@@ -20,7 +20,7 @@ templates.env.globals.update(
     number=facts.number,
     value_text=facts.value_text,
     period_text=facts.period_text,
-    yes_no=facts.yes_no,
+    trust_text=facts.trust_text,
     report_href=facts.report_href,
     evidence_href=facts.evidence_href,
     figure_anchor=facts.figure_anchor,

@@ -7,11 +7,10 @@ from datetime import date
 
 from sqlalchemy import Connection, RowMapping, text
 
-# REVIEWED-COLUMNS: issue 9 adds a boolean `reviewed` to analytics.figures, funding and statements.
-# Until then every fact counts as reviewed. When the columns exist, set REVIEWED = "reviewed": it is
-# only ever used in a SELECT over one of those views alone, so the bare column name resolves.
-REVIEWED = "true"
 PAGE_SIZE = 50
+# Trust columns (migration 0005): whether a person checked the fact, how it was extracted, and the
+# drafter's confidence and note for the reviewer (NULL when hand-mapped).
+TRUST_COLUMNS = "reviewed, extraction_method, confidence, review_note"
 FIGURE_COLUMNS = (
     "figure_id, figure_kind, report_slug, region_code, region_name, region_level, indicator_code,"
     " indicator_name, program_code, unit, value, value_high, qualifier, status, period_start, period_end,"
@@ -24,24 +23,28 @@ def _rows(conn: Connection, sql: str, **params) -> list[RowMapping]:
 
 
 def reports(conn: Connection) -> list[RowMapping]:
-    """Every report with its counts of figures, funding items, statements, reviewed and drafted facts."""
+    """Every report with its counts of figures, funding items, statements, and of its facts (figures,
+    funding items among them, and statements) how many are reviewed and how many machine-drafted."""
     return _rows(
         conn,
-        f"""
+        """
         WITH facts AS (
-            SELECT report_slug, {REVIEWED} AS reviewed FROM analytics.figures
+            SELECT report_slug, reviewed, extraction_method FROM analytics.figures
             UNION ALL
-            SELECT report_slug, {REVIEWED} AS reviewed FROM analytics.statements
+            SELECT report_slug, reviewed, extraction_method FROM analytics.statements
         ), counts AS (
             SELECT report_slug, count(*) FILTER (WHERE reviewed) AS reviewed_count,
-                   count(*) FILTER (WHERE NOT reviewed) AS drafted_count
+                   count(*) FILTER (WHERE extraction_method = 'machine_drafted') AS drafted_count,
+                   count(*) FILTER (WHERE extraction_method = 'machine_drafted' AND NOT reviewed)
+                       AS unreviewed_count
             FROM facts GROUP BY report_slug
         )
         SELECT r.report_slug, r.title, r.publisher, r.published_on, r.published_as_printed,
                r.figure_count, r.statement_count,
                (SELECT count(*) FROM analytics.funding u WHERE u.report_slug = r.report_slug)
                    AS funding_count,
-               coalesce(c.reviewed_count, 0) AS reviewed_count, coalesce(c.drafted_count, 0) AS drafted_count
+               coalesce(c.reviewed_count, 0) AS reviewed_count, coalesce(c.drafted_count, 0) AS drafted_count,
+               coalesce(c.unreviewed_count, 0) AS unreviewed_count
         FROM analytics.reports r LEFT JOIN counts c USING (report_slug)
         ORDER BY r.published_on DESC NULLS LAST, r.report_slug
         """,
@@ -64,7 +67,7 @@ def report_figures(conn: Connection, slug: str) -> list[RowMapping]:
         conn,
         f"""
         SELECT f.*, u.funding_source, u.purpose, u.status AS funding_status
-        FROM (SELECT {FIGURE_COLUMNS}, {REVIEWED} AS reviewed FROM analytics.figures
+        FROM (SELECT {FIGURE_COLUMNS}, {TRUST_COLUMNS} FROM analytics.figures
               WHERE report_slug = :slug) f
         LEFT JOIN analytics.funding u ON u.funding_id = f.figure_id
         ORDER BY f.char_start, f.char_end DESC, f.figure_id
@@ -77,7 +80,7 @@ def report_statements(conn: Connection, slug: str) -> list[RowMapping]:
     return _rows(
         conn,
         "SELECT statement_id, person_name, position_title, organization, region_code, region_name, kind,"
-        f" text, char_start, char_end, {REVIEWED} AS reviewed FROM analytics.statements"
+        f" text, char_start, char_end, {TRUST_COLUMNS} FROM analytics.statements"
         " WHERE report_slug = :slug ORDER BY char_start, statement_id",
         slug=slug,
     )
@@ -140,7 +143,8 @@ def figures(conn: Connection, flt: FigureFilter) -> tuple[list[RowMapping], bool
         WITH {_REGIONS}
         SELECT f.figure_id, f.figure_kind, f.report_slug, f.published_on, f.region_code, f.region_name,
                f.region_level, f.indicator_code, f.indicator_name, f.unit, f.value, f.value_high,
-               f.qualifier, f.status, f.period_start, f.period_end, f.evidence_text
+               f.qualifier, f.status, f.period_start, f.period_end, f.evidence_text,
+               f.reviewed, f.extraction_method, f.confidence
         FROM analytics.figures f
         WHERE {where}
         ORDER BY f.period_start DESC, f.indicator_code, f.region_code, f.figure_id

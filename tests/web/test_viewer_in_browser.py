@@ -140,7 +140,7 @@ def test_focusing_a_highlight_shows_its_details_and_the_fact_table_links_to_it(v
         "region: Tỉnh Bắc Kạn (06)",
         "period: 2023",
         "status: preliminary",
-        "reviewed: yes",
+        "reviewed: yes (hand-mapped)",
     ):
         assert detail in content
     page.keyboard.press("Tab")  # the next highlight takes the focus: every highlight is focusable
