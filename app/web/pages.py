@@ -12,7 +12,7 @@ from starlette.templating import Jinja2Templates
 
 from app.web import facts, queries
 from app.web.access import read_only
-from app.web.chart import series_svg
+from app.web.chart import chart_points, series_svg
 from app.web.highlight import Span, render, sentence_bounds, zones
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -142,14 +142,19 @@ def _side(f) -> dict:
 
 def series_page(request: Request) -> Response:
     flt = _filter(request)
+    series, targets = [], []
     with read_only(request.app.state.engine) as conn:
         options = queries.series_choices(conn)
-        points = queries.series_points(conn, flt) if flt.indicator and flt.region else []
-    title = f"{flt.indicator} in {points[0]['region_name']}" if points else ""
-    svg = series_svg(
-        [dict(p) for p in points], lambda p: facts.evidence_href(p["report_slug"], p["figure_id"]), title
+        if flt.indicator and flt.region:
+            series = queries.series_points(conn, flt)
+            targets = queries.series_targets(conn, flt)
+    named = series or targets
+    title = f"{flt.indicator} in {named[0]['region_name']}" if named else ""
+    points = chart_points([dict(r) for r in series], [dict(t) for t in targets])
+    svg = series_svg(points, lambda p: facts.evidence_href(p["report_slug"], p["figure_id"]), title)
+    return _page(
+        request, "series.html", flt=flt, options=options, series=series, targets=targets, svg=svg, title=title
     )
-    return _page(request, "series.html", flt=flt, options=options, points=points, svg=svg, title=title)
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:

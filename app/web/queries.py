@@ -158,17 +158,40 @@ def figures(conn: Connection, flt: FigureFilter) -> tuple[list[RowMapping], bool
 
 
 def series_points(conn: Connection, flt: FigureFilter) -> list[RowMapping]:
-    """Every figure of one indicator and region (with related units), oldest period first."""
+    """The chosen value of one indicator and region (with related units) per period, from
+    analytics.series with its rule and alternatives, oldest period first."""
+    params = {"indicator": flt.indicator, "region": flt.region, "related": flt.related}
+    return _rows(
+        conn,
+        f"""
+        WITH {_REGIONS}
+        SELECT s.figure_id, s.report_slug, s.published_on, s.region_code, s.region_name, s.unit, s.value,
+               s.value_high, s.status, s.period_start, s.period_end, s.rule, s.rule_text, s.tie,
+               s.alternative_values, s.alternative_values_high, s.alternative_statuses,
+               s.alternative_report_slugs, s.alternative_figure_ids, f.evidence_text
+        FROM analytics.series s
+        JOIN wanted w ON w.region_code = s.region_code
+             AND w.valid_from IS NOT DISTINCT FROM s.region_valid_from
+        JOIN analytics.figures f ON f.figure_id = s.figure_id
+        WHERE s.indicator_code = :indicator AND s.baseline_period_start IS NULL
+        ORDER BY s.period_end, s.period_start, s.region_valid_from NULLS FIRST
+        """,
+        **params,
+    )
+
+
+def series_targets(conn: Connection, flt: FigureFilter) -> list[RowMapping]:
+    """Targets of the indicator and region: drawn beside the series, never on its line."""
     where, params = _figure_where(
-        FigureFilter(indicator=flt.indicator, region=flt.region, related=flt.related)
+        FigureFilter(indicator=flt.indicator, region=flt.region, related=flt.related, status="target")
     )
     return _rows(
         conn,
         f"""
         WITH {_REGIONS}
         SELECT f.figure_id, f.report_slug, f.published_on, f.region_code, f.region_name, f.unit, f.value,
-               f.status, f.period_start, f.period_end, f.evidence_text
-        FROM analytics.figures f WHERE {where}
+               f.value_high, f.status, f.period_start, f.period_end, f.evidence_text
+        FROM analytics.figures f WHERE {where} AND f.figure_kind = 'indicator'
         ORDER BY f.period_end, f.published_on NULLS FIRST, f.figure_id
         """,
         **params,
