@@ -102,7 +102,7 @@ def inflate(engine, target: int) -> None:
         conn.execute(text(f"""
             INSERT INTO reports (slug, source_file, {cols})
             SELECT r.slug || '-x' || n, r.source_file || '#x' || n, {", ".join("r." + c for c in report_cols)}
-            FROM reports r, generate_series(:a, :b) n WHERE r.slug !~ '-x[0-9]+$'
+            FROM reports r, generate_series(CAST(:a AS int), CAST(:b AS int)) n WHERE r.slug !~ '-x[0-9]+$'
         """), {"a": start + 1, "b": start + copies})
         ocols = ", ".join(obs_cols)
         conn.execute(text(f"""
@@ -122,9 +122,9 @@ def inflate(engine, target: int) -> None:
             JOIN reports r ON c.slug ~ ('^' || r.slug || '-x[0-9]+$') AND r.slug !~ '-x[0-9]+$'
             JOIN observations o ON o.report_id = r.id
             CROSS JOIN provinces p
-            CROSS JOIN generate_series(1, :k) k
-            CROSS JOIN LATERAL (SELECT (k + c.id) % 10 AS s) shift
-            WHERE c.id > (SELECT max(id) FROM reports) - :copies * (SELECT count(*) FROM reports
+            CROSS JOIN generate_series(1, CAST(:k AS int)) k
+            CROSS JOIN LATERAL (SELECT ((k + c.id) % 10)::int AS s) shift
+            WHERE c.id > (SELECT max(id) FROM reports) - CAST(:copies AS int) * (SELECT count(*) FROM reports
                                                                     WHERE slug !~ '-x[0-9]+$')
         """), {"k": COPIES_PER_OBSERVATION, "copies": copies})
     with engine.connect() as conn:

@@ -61,9 +61,18 @@ def _filter(request: Request) -> queries.FigureFilter:
 
 
 def reports_page(request: Request) -> Response:
+    page = _int_param(request, "page", 1, 10_000_000) or 1
     with read_only(request.app.state.engine) as conn:
-        rows = queries.reports(conn)
-    return _page(request, "reports.html", reports=rows)
+        rows, more = queries.reports(conn, page)
+    return _page(
+        request,
+        "reports.html",
+        reports=rows,
+        page=page,
+        first_row=(page - 1) * queries.REPORTS_PAGE_SIZE + 1,
+        prev_href=f"/?page={page - 1}" if page > 1 else None,
+        next_href=f"/?page={page + 1}" if more else None,
+    )
 
 
 def article_page(request: Request) -> Response:
@@ -100,7 +109,7 @@ def figures_page(request: Request) -> Response:
     flt = _filter(request)
     with read_only(request.app.state.engine) as conn:
         rows, more = queries.figures(conn, flt)
-        choices = queries.choices(conn)
+        choices = queries.choices(conn, flt)
     args = {k: v for k, v in request.query_params.items() if k != "page" and v}
 
     def page_href(page: int) -> str:
