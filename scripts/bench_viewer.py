@@ -22,16 +22,13 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from sqlalchemy import text
 
-from sqlalchemy import text  # noqa: E402
-
-from app.db import make_engine  # noqa: E402
-from app.web.access import ensure_reader_group  # noqa: E402
-from app.web.app import create_app  # noqa: E402
+from app.db import make_engine
+from app.web.access import ensure_reader_group
+from app.web.app import create_app
 
 ARTICLE_TARGET, FIGURES_TARGET = 0.200, 1.0
 COPIES_PER_OBSERVATION = 10
@@ -75,37 +72,52 @@ def inflate(engine, target: int) -> None:
     with engine.begin() as conn:
         have = conn.execute(text("SELECT count(*) FROM observations")).scalar_one()
         per_copy = conn.execute(
-            text("SELECT count(*) FROM observations o JOIN reports r ON r.id = o.report_id WHERE r.slug !~ '-x[0-9]+$'")
+            text(
+                "SELECT count(*) FROM observations o JOIN reports r ON r.id = o.report_id"
+                " WHERE r.slug !~ '-x[0-9]+$'"
+            )
         ).scalar_one()
         copies = max(0, (target - have) // (per_copy * COPIES_PER_OBSERVATION))
         if not copies:
             return
         report_cols = [
-            c for c in conn.execute(
-                text("SELECT column_name FROM information_schema.columns WHERE table_schema = 'public'"
-                     " AND table_name = 'reports' AND column_name NOT IN ('id', 'slug', 'source_file')"
-                     " ORDER BY ordinal_position")
+            c
+            for c in conn.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public'"
+                    " AND table_name = 'reports' AND column_name NOT IN ('id', 'slug', 'source_file')"
+                    " ORDER BY ordinal_position"
+                )
             ).scalars()
         ]
         obs_cols = [
-            c for c in conn.execute(
-                text("SELECT column_name FROM information_schema.columns WHERE table_schema = 'public'"
-                     " AND table_name = 'observations' AND column_name NOT IN"
-                     " ('id', 'report_id', 'fact_key', 'region_id', 'period_start', 'period_end',"
-                     "  'baseline_period_start', 'baseline_period_end') ORDER BY ordinal_position")
+            c
+            for c in conn.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public'"
+                    " AND table_name = 'observations' AND column_name NOT IN"
+                    " ('id', 'report_id', 'fact_key', 'region_id', 'period_start', 'period_end',"
+                    "  'baseline_period_start', 'baseline_period_end') ORDER BY ordinal_position"
+                )
             ).scalars()
         ]
         start = conn.execute(text("SELECT count(*) FROM reports WHERE slug ~ '-x[0-9]+$'")).scalar_one()
-        print(f"inflating: {copies} copies of the {per_copy} original observations x {COPIES_PER_OBSERVATION}",
-              file=sys.stderr)
+        print(
+            f"inflating: {copies} copies x {per_copy} observations x {COPIES_PER_OBSERVATION}",
+            file=sys.stderr,
+        )
         cols = ", ".join(report_cols)
-        conn.execute(text(f"""
+        conn.execute(
+            text(f"""
             INSERT INTO reports (slug, source_file, {cols})
             SELECT r.slug || '-x' || n, r.source_file || '#x' || n, {", ".join("r." + c for c in report_cols)}
             FROM reports r, generate_series(CAST(:a AS int), CAST(:b AS int)) n WHERE r.slug !~ '-x[0-9]+$'
-        """), {"a": start + 1, "b": start + copies})
+        """),
+            {"a": start + 1, "b": start + copies},
+        )
         ocols = ", ".join(obs_cols)
-        conn.execute(text(f"""
+        conn.execute(
+            text(f"""
             WITH provinces AS (
                 SELECT array_agg(id ORDER BY id) AS ids FROM regions
                 WHERE level = 'province' AND valid_from IS NULL
@@ -126,7 +138,9 @@ def inflate(engine, target: int) -> None:
             CROSS JOIN LATERAL (SELECT ((k + c.id) % 10)::int AS s) shift
             WHERE c.id > (SELECT max(id) FROM reports) - CAST(:copies AS int) * (SELECT count(*) FROM reports
                                                                     WHERE slug !~ '-x[0-9]+$')
-        """), {"k": COPIES_PER_OBSERVATION, "copies": copies})
+        """),
+            {"k": COPIES_PER_OBSERVATION, "copies": copies},
+        )
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
 
@@ -134,9 +148,15 @@ def inflate(engine, target: int) -> None:
 def _cases(engine, slug: str | None) -> list[tuple[str, str, float]]:
     with engine.connect() as conn:
         figures = conn.execute(text("SELECT count(*) FROM analytics.figures")).scalar_one()
-        slug = slug or conn.execute(
-            text("SELECT report_slug FROM analytics.reports ORDER BY figure_count DESC, report_slug LIMIT 1")
-        ).scalar_one()
+        slug = (
+            slug
+            or conn.execute(
+                text(
+                    "SELECT report_slug FROM analytics.reports"
+                    " ORDER BY figure_count DESC, report_slug LIMIT 1"
+                )
+            ).scalar_one()
+        )
     print(f"{figures} figures; article: {slug}", file=sys.stderr)
     rate = {"indicator": "poor_household_rate"}
     return [
@@ -150,8 +170,13 @@ def _cases(engine, slug: str | None) -> list[tuple[str, str, float]]:
             "/figures?" + urlencode({**rate, "region": "06", "year": 2023, "status": "actual"}),
             FIGURES_TARGET,
         ),
-        ("figures region+year, page 3", "/figures?" + urlencode({"region": "06", "year": 2020, "page": 3}),
-         FIGURES_TARGET),
+        (
+            "figures region+year, page 3",
+            "/figures?" + urlencode({"region": "06", "year": 2020, "page": 3}),
+            FIGURES_TARGET,
+        ),
+        ("figures year", "/figures?" + urlencode({"year": 2023}), FIGURES_TARGET),
+        ("figures status", "/figures?" + urlencode({"status": "preliminary"}), FIGURES_TARGET),
         ("series", "/series?" + urlencode({**rate, "region": "06"}), FIGURES_TARGET),
     ]
 
@@ -191,7 +216,7 @@ def main() -> int:
     results = asyncio.run(_run(create_app(engine), cases, args.n))
     print(f"{'page':40} {'median ms':>10} {'p95 ms':>8} {'target ms':>10}")
     slow = 0
-    for name, median, p95, target, path in results:
+    for name, median, p95, target, _path in results:
         mark = "" if p95 < target else "  SLOW"
         slow += bool(mark)
         print(f"{name:40} {median * 1000:10.1f} {p95 * 1000:8.1f} {target * 1000:10.0f}{mark}")

@@ -123,9 +123,8 @@ def series_svg(points: list[dict], href: Callable[[dict], str], title: str) -> M
         if p["role"] == "chosen":
             marker = f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{colour}"/>'
         else:  # hollow: off the line
-            marker = (
-                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" fill="#fff" stroke="{colour}" stroke-width="2.5"/>'
-            )
+            ring = f'fill="#fff" stroke="{colour}" stroke-width="2.5"'
+            marker = f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" {ring}/>'
         out.append(
             f'<a class="point {p["role"]}" href="{escape(href(p))}" data-figure-id="{escape(p["figure_id"])}"'
             f' data-rule="{escape(p.get("rule") or "")}">{marker}'

@@ -123,9 +123,7 @@ def wanted_regions(conn: Connection, flt: FigureFilter) -> list[str]:
     """The region filter's units as "code@valid_from" keys (valid_from empty before the reform)."""
     return list(
         conn.execute(
-            text(
-                f"WITH {_REGIONS} SELECT region_code || '@' || coalesce(valid_from::text, '') FROM wanted"
-            ),
+            text(f"WITH {_REGIONS} SELECT region_code || '@' || coalesce(valid_from::text, '') FROM wanted"),
             {"region": flt.region, "related": flt.related},
         ).scalars()
     )
@@ -161,9 +159,7 @@ def figures(conn: Connection, flt: FigureFilter) -> tuple[list[RowMapping], bool
     Filtered, they come newest period first. Unfiltered, they come as the view yields them:
     sorting every figure has no index to use (about 1 s per million figures)."""
     where, params = _figure_where(conn, flt)
-    order = (
-        "ORDER BY f.period_start DESC, f.indicator_code, f.region_code, f.figure_id" if params else ""
-    )
+    order = "ORDER BY f.period_start DESC, f.indicator_code, f.region_code, f.figure_id" if params else ""
     rows = _rows(
         conn,
         f"""

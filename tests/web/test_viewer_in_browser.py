@@ -199,8 +199,10 @@ def test_the_series_line_follows_analytics_series_with_the_alternative_beside_it
     assert alternative.count() == 1
     # hollow, in its status's colour: not a white ring on white
     assert alternative.locator("circle").evaluate("(el) => getComputedStyle(el).stroke") == "rgb(224, 138, 0)"
-    assert alternative.locator("title").text_content().startswith(
-        "2023: 22.25 (preliminary) — tnmt-bac-kan-2023-results"
+    assert (
+        alternative.locator("title")
+        .text_content()
+        .startswith("2023: 22.25 (preliminary) — tnmt-bac-kan-2023-results")
     )
     assert chart.locator("a.point.target title").text_content().startswith("2024: 19.65 (target)")
     row = page.locator("#series tr[data-rule]")

@@ -78,14 +78,18 @@ def test_the_role_the_viewer_reads_as_cannot_write_even_outside_a_read_only_tran
 
 def test_browse_grants_the_reader_group_without_creating_a_login_role(viewer, loaded_engine):
     with loaded_engine.connect() as conn:
-        logins = conn.execute(
-            text(
-                "SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid"
-                " JOIN pg_roles g ON g.oid = m.roleid"
-                " WHERE g.rolname = :g AND r.rolcanlogin AND r.rolname <> current_user"
-            ),
-            {"g": READER_GROUP},
-        ).scalars().all()
+        logins = (
+            conn.execute(
+                text(
+                    "SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid"
+                    " JOIN pg_roles g ON g.oid = m.roleid"
+                    " WHERE g.rolname = :g AND r.rolcanlogin AND r.rolname <> current_user"
+                ),
+                {"g": READER_GROUP},
+            )
+            .scalars()
+            .all()
+        )
         browse_role = conn.execute(text("SELECT count(*) FROM pg_roles WHERE rolname = 'povertydb_browse'"))
         assert browse_role.scalar_one() == 0
         assert logins == []
