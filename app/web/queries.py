@@ -12,7 +12,7 @@ from app import vocab
 PAGE_SIZE = 50
 # Trust columns (migration 0005): whether a person checked the fact, how it was extracted, and the
 # drafter's confidence and note for the reviewer (NULL when hand-mapped).
-SERIES_SAMPLE = 20_000
+SERIES_SAMPLE = 5_000
 TRUST_COLUMNS = "reviewed, extraction_method, confidence, review_note"
 FIGURE_COLUMNS = (
     "figure_id, figure_kind, report_slug, region_code, region_name, region_level, indicator_code,"
