@@ -240,12 +240,23 @@ def test_a_socio_economic_region_is_its_vn_code_with_or_without_vung(draft_of, s
     "sentence",
     [
         "Năm 2023, Ngân hàng Chính sách xã hội Việt Nam chi nhánh tỉnh đã cho 3.250 hộ nghèo vay vốn.",
-        "Năm 2023, Hội Liên hiệp Phụ nữ Việt Nam đã giúp 3.250 hộ nghèo trong tỉnh vay vốn.",
+        "Năm 2023, Quỹ Vì người nghèo Việt Nam đã giúp 3.250 hộ nghèo trong tỉnh vay vốn.",
+        "Năm 2023, Tập đoàn Điện lực Việt Nam đã cho 3.250 hộ nghèo trong tỉnh vay vốn.",
     ],
 )
 def test_viet_nam_inside_an_organisations_name_is_not_the_figures_region(draft_of, sentence):
     m = draft_of(page(f"{sentence} {FILLER}"))
     assert figure(m, "3.250")["region"] == "02"
+
+
+def test_viet_nam_in_an_organisation_in_the_title_does_not_make_a_national_article(draft_of):
+    text = page(
+        f"Năm 2023, tỉnh Hà Giang còn 15.420 hộ nghèo trên địa bàn theo kết quả rà soát. {FILLER}",
+        f"Năm 2023, toàn tỉnh đã có 3.250 hộ nghèo được vay vốn ưu đãi. {FILLER}",
+        title="Ngân hàng Chính sách xã hội Việt Nam dành vốn ưu đãi cho hộ nghèo",
+    )
+    m = draft_of(text)
+    assert m["defaults"]["region"] == "02"
 
 
 def test_a_province_ranked_against_the_country_keeps_its_own_region(draft_of):
