@@ -22,7 +22,9 @@ _OFFICE = re.compile(
 )
 # "Việt Nam" is the country only at the head of a clause or after a preposition: "Ngân hàng
 # Chính sách xã hội Việt Nam", "người Việt Nam", "Hội Liên hiệp Phụ nữ Việt Nam" are names.
-_COUNTRY_BY_NAME_AFTER = re.compile(r"(?:[,.;:(“\"–-]|\n|(?<!\w)(?:tại|ở|của|trên|toàn|khắp|cả|và|với))[ \t\u00a0]*$", re.I)
+_COUNTRY_BY_NAME_AFTER = re.compile(
+    r"(?:[,.;:(“\"–-]|\n|(?<!\w)(?:tại|ở|của|trên|toàn|khắp|cả|và|với))[ \t\u00a0]*$", re.I
+)
 # "cao nhất cả nước", "đứng thứ 3 vùng Tây Nguyên": a comparison, not the figure's own region.
 _RANKED_AGAINST = re.compile(
     r"(?<!\w)(?:nhất|thứ\s+\d+|đứng\s+đầu|dẫn\s+đầu)(?:\s+(?:trong|của|toàn|so\s+với))?\s*$", re.IGNORECASE
