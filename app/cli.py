@@ -12,11 +12,12 @@ from pathlib import Path
 import click
 import psycopg
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.db import (
     DatabaseError,
     LoadLocked,
+    connection_lost,
     database_url,
     make_engine,
     open_engine,
@@ -115,6 +116,10 @@ def load_seeds_command(seeds_dir: Path | None, no_wait: bool) -> None:
         _fail_seeds(exc)
     except LoadLocked as exc:
         raise click.ClickException(str(exc)) from None
+    except (psycopg.OperationalError, OperationalError) as exc:
+        if (lost := connection_lost(exc)) is None:
+            raise _refused("the database refused the load, nothing was written", exc) from None
+        raise click.ClickException(f"{lost}; the load was rolled back, run load-seeds again") from None
     except (psycopg.Error, DBAPIError) as exc:
         raise _refused("the database refused the load, nothing was written", exc) from None
     click.echo(_summary(report))
@@ -177,9 +182,10 @@ def psql_command(psql_args: tuple[str, ...]) -> None:
 
     Example: povertydb psql -c "SELECT * FROM analytics.figures LIMIT 5"
     """
+    settings = _settings()
     try:
-        with database_url(_settings()) as url:
-            code = subprocess.call([*psql_argv(url), *psql_args])
+        with database_url(settings) as url:
+            code = subprocess.call([*psql_argv(url, embedded=not settings.database_url), *psql_args])
     except DatabaseError as exc:
         raise click.ClickException(str(exc)) from None
     sys.exit(code)
