@@ -133,6 +133,6 @@ def connection_lost(exc: BaseException) -> str | None:
         return None
     # No SQLSTATE: the socket closed; 57P0x: the server is shutting down or crashed.
     if getattr(exc, "connection_invalidated", False) or orig.sqlstate in (None, "57P01", "57P02", "57P03"):
-        first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-        return f"lost the connection to the database server ({first})"
+        first = (str(orig).strip().splitlines() or ["no reason given"])[0]
+        return f"the database server went away ({first})"
     return None

@@ -80,22 +80,41 @@ class Account:
 
 
 def _server_account(data_dir: Path) -> Account | None:
+    """None unless root; then the owner of an existing data directory, else the povertydb user."""
     if os.geteuid() != 0:
         return None
     owner = data_dir.stat().st_uid if data_dir.exists() else 0
-    if owner == 0:
-        try:
-            pwd.getpwnam(SERVER_USER)
-        except KeyError:
-            subprocess.run(
-                ["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
-                 "--shell", "/usr/sbin/nologin", SERVER_USER],
-                check=True, capture_output=True,
-            )  # fmt: skip
-        entry = pwd.getpwnam(SERVER_USER)
-    else:
+    if owner != 0:
         entry = pwd.getpwuid(owner)
+        return Account(entry.pw_name, entry.pw_uid, entry.pw_gid)
+    try:
+        entry = pwd.getpwnam(SERVER_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent",
+             "--shell", "/usr/sbin/nologin", SERVER_USER],
+            capture_output=True,
+        )  # fmt: skip
+        try:  # a concurrent first use may have created it meanwhile
+            entry = pwd.getpwnam(SERVER_USER)
+        except KeyError:
+            raise DatabaseError(f"could not create the system user {SERVER_USER} (useradd failed)") from None
     return Account(entry.pw_name, entry.pw_uid, entry.pw_gid)
+
+
+def _check_reachable(data_dir: Path, account: Account) -> None:
+    """Fail, before creating anything, when the server user could not enter the data directory."""
+    nearest = next(p for p in (data_dir, *data_dir.parents) if p.exists())
+    test = ["test", "-w" if nearest == data_dir else "-x", str(nearest)]
+    if subprocess.run(test, env=_server_env(), **account.run_kwargs()).returncode == 0:
+        return
+    closed = _closed_ancestor(nearest / "x")
+    why = f"{closed} is closed to other users" if closed else f"{nearest} is not writable by {account.name}"
+    raise DatabaseError(
+        f"the embedded PostgreSQL runs as system user {account.name}, which cannot reach {data_dir}: "
+        f"{why}. povertydb does not change permissions of directories it did not create: choose a "
+        f"POVERTYDB_DATA_DIR that {account.name} can reach (unset, it defaults to one under {ROOT_HOME})"
+    )
 
 
 def _server_env() -> dict[str, str]:
@@ -160,24 +179,15 @@ def _closed_ancestor(path: Path) -> Path | None:
 
 
 def _prepare_data_dir(data_dir: Path, account: Account | None) -> None:
-    """Create the data directory (0700) for the server user, or explain why it cannot reach it."""
+    """Create the data directory (0700), owned by the server user."""
     if not data_dir.exists():
         data_dir.mkdir(mode=0o700)
     if not data_dir.is_dir():
         raise DatabaseError(f"the data directory {data_dir} is not a directory")
-    if account is None:
-        return
-    if data_dir.stat().st_uid == 0 and not any(data_dir.iterdir()):
+    if account is not None and data_dir.stat().st_uid == 0 and not any(data_dir.iterdir()):
         os.chown(data_dir, account.uid, account.gid)
-    ok = subprocess.run(["test", "-w", str(data_dir)], env=_server_env(), **account.run_kwargs())
-    if ok.returncode != 0:
-        closed = _closed_ancestor(data_dir)
-        why = f"{closed} is closed to other users" if closed else f"{data_dir} is owned by another user"
-        raise DatabaseError(
-            f"the embedded PostgreSQL runs as system user {account.name}, which cannot reach {data_dir}: "
-            f"{why}. povertydb does not change permissions of directories it did not create: choose a "
-            f"POVERTYDB_DATA_DIR that {account.name} can reach (unset, it defaults to {ROOT_HOME}/...)"
-        )
+    if account is not None:
+        _check_reachable(data_dir, account)
 
 
 class _Lock:
@@ -200,10 +210,10 @@ class _Lock:
 class Embedded:
     """The server of one data directory and how to run its programs."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, account: Account | None):
         self.data_dir = data_dir
-        self.account = _server_account(data_dir)
-        self.bin_dir = _server_bin_dir(self.account)
+        self.account = account
+        self.bin_dir = _server_bin_dir(account)
 
     def run(self, program: str, *args: str, timeout: float = START_SECONDS) -> subprocess.CompletedProcess:
         kwargs = self.account.run_kwargs() if self.account else {}
@@ -322,6 +332,9 @@ def embedded_postgres(
     blocking = next((p for p in data_dir.parents if p.exists()), None)
     if blocking is not None and not blocking.is_dir():
         raise DatabaseError(f"cannot use {data_dir} as the data directory: {blocking} is not a directory")
+    account = _server_account(data_dir)
+    if account is not None:
+        _check_reachable(data_dir, account)
     try:
         _make_dirs(data_dir.parent)
         state, users = _Lock(_beside(data_dir, "lock")), _Lock(_beside(data_dir, "users"))
@@ -330,8 +343,8 @@ def embedded_postgres(
         raise DatabaseError(f"cannot use {data_dir} as the data directory: {why}") from None
     try:
         with _held(state):
-            server = Embedded(data_dir)
-            _prepare_data_dir(data_dir, server.account)
+            server = Embedded(data_dir, account)
+            _prepare_data_dir(data_dir, account)
             server.initdb()
             info = server.postmaster()
             if port is not None and (info is None or (info.listen, info.port) != ("127.0.0.1", port)):
