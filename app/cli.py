@@ -28,7 +28,13 @@ from app.dictionary import render_dictionary
 from app.load.seeds import Collected, LoadReport, SeedsError, collect, load_seeds
 from app.query import as_csv, as_table, run_query
 from app.readers import ReaderError, ensure_reader, list_readers
-from app.serve import DEFAULT_PORT, connection_details, serve_embedded, wait_until_interrupted
+from app.serve import (
+    DEFAULT_PORT,
+    connection_details,
+    serve_embedded,
+    stop_on_sigterm,
+    wait_until_interrupted,
+)
 from app.settings import Settings, SettingsError
 
 SEEDS_OPTION = click.option(
@@ -219,6 +225,7 @@ def serve_command(port: int) -> None:
             "DATABASE_URL is set: that server is managed elsewhere, so connect BI tools to it directly. "
             "serve only runs the embedded server (unset DATABASE_URL to use it)."
         )
+    stop_on_sigterm()
     try:
         with serve_embedded(settings.data_dir, port) as server:
             engine = make_engine(server.admin_url)
@@ -227,8 +234,9 @@ def serve_command(port: int) -> None:
             with engine.connect() as conn:
                 reports = conn.exec_driver_sql("SELECT count(*) FROM reports").scalar_one()
             engine.dispose()
-            click.echo(connection_details(server, readers, reports, head))
-            wait_until_interrupted()
+            with contextlib.suppress(KeyboardInterrupt):  # a SIGTERM may come as soon as this is printed
+                click.echo(connection_details(server, readers, reports, head))
+                wait_until_interrupted()
     except DatabaseError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("Stopped.")

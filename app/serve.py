@@ -72,13 +72,18 @@ def connection_details(server: TcpServer, readers: list[str], reports: int, head
     return "\n".join(lines)
 
 
-def wait_until_interrupted() -> None:
-    """Block until Ctrl+C or SIGTERM."""
+def stop_on_sigterm() -> None:
+    """From now on SIGTERM stops serve as Ctrl+C does; installed before the server starts, so
+    that a SIGTERM right after the connection details are printed is not lost."""
 
     def stop(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+
+
+def wait_until_interrupted() -> None:
+    """Block until Ctrl+C or SIGTERM."""
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             time.sleep(3600)

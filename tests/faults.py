@@ -38,13 +38,14 @@ def command_env(**extra: str) -> dict[str, str]:
 def wait_for(condition: Callable[[], object], what: str, timeout: float = DEADLINE) -> object:
     """Poll `condition` until it returns something true; fail naming `what` after `timeout`."""
     deadline = time.monotonic() + timeout
+    error = None
     while True:
         try:
             result = condition()
-        except Exception:  # the observed server may not be up yet
-            result = None
+        except Exception as exc:  # the observed server may not be up yet
+            result, error = None, exc
         if result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what} (last error: {error})")
         time.sleep(0.1)
