@@ -13,7 +13,8 @@ import psycopg
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.embedded import DatabaseError, Postmaster, bundled_bin_dir, embedded_postgres
+from app.embedded import Postmaster, embedded_postgres
+from app.pg_install import DatabaseError, bundled_bin_dir
 from app.settings import PROJECT_ROOT, Settings, normalize_url
 
 EMBEDDED_DATABASE = "povertydb"
