@@ -97,10 +97,15 @@ class Embedded:
 
     def run(self, program: str, *args: str, timeout: float = START_SECONDS) -> subprocess.CompletedProcess:
         kwargs = self.account.run_kwargs() if self.account else {}
-        return subprocess.run(
-            [str(self.bin_dir / program), *args],
-            capture_output=True, text=True, env=server_env(), timeout=timeout, **kwargs,
-        )  # fmt: skip
+        try:
+            return subprocess.run(
+                [str(self.bin_dir / program), *args],
+                capture_output=True, text=True, env=server_env(), timeout=timeout, **kwargs,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            raise DatabaseError(
+                f"{program} {args[0]} did not finish in {timeout:.0f} s ({self.data_dir})"
+            ) from None
 
     def initdb(self) -> None:
         if (self.data_dir / "PG_VERSION").exists():
