@@ -83,7 +83,10 @@ def stop_on_sigterm() -> None:
 
 
 def wait_until_interrupted() -> None:
-    """Block until Ctrl+C or SIGTERM."""
+    """Block until Ctrl+C or SIGTERM, then ignore both while the server stops."""
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             time.sleep(3600)
+    # Stopping takes a moment: a second Ctrl+C or SIGTERM must not cut it short.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
