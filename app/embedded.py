@@ -67,7 +67,7 @@ def _prepare_data_dir(data_dir: Path, account: Account | None) -> None:
     if account is not None and data_dir.stat().st_uid == 0 and not any(data_dir.iterdir()):
         os.chown(data_dir, account.uid, account.gid)
     if account is not None:
-        check_reachable(data_dir, account)
+        check_reachable(data_dir, account, exists=True)
 
 
 class _Lock:

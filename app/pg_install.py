@@ -68,14 +68,15 @@ def server_account(data_dir: Path) -> Account | None:
     return Account(entry.pw_name, entry.pw_uid, entry.pw_gid)
 
 
-def check_reachable(data_dir: Path, account: Account) -> None:
-    """Fail, before creating anything, when the server user could not enter the data directory."""
-    nearest = next(p for p in (data_dir, *data_dir.parents) if p.exists())
-    test = ["test", "-w" if nearest == data_dir else "-x", str(nearest)]
+def check_reachable(data_dir: Path, account: Account, *, exists: bool = False) -> None:
+    """Fail when the server user could not use the data directory: before anything is created,
+    it must be able to enter the nearest existing parent; once `exists`, to write in it."""
+    target = data_dir if exists else next(p for p in data_dir.parents if p.exists())
+    test = ["test", "-w" if exists else "-x", str(target)]
     if subprocess.run(test, env=server_env(), **account.run_kwargs()).returncode == 0:
         return
-    closed = closed_ancestor(nearest / "x")
-    why = f"{closed} is closed to other users" if closed else f"{nearest} is not writable by {account.name}"
+    closed = closed_ancestor(target) or (None if exists or target.stat().st_mode & 0o001 else target)
+    why = f"{closed} is closed to other users" if closed else f"{target} is not writable by {account.name}"
     raise DatabaseError(
         f"the embedded PostgreSQL runs as system user {account.name}, which cannot reach {data_dir}: "
         f"{why}. povertydb does not change permissions of directories it did not create: choose a "
@@ -132,7 +133,10 @@ def server_bin_dir(account: Account | None) -> Path:
         for directory in [staging, *staging.rglob("*")]:
             if directory.is_dir():
                 directory.chmod(0o755)
-        staging.rename(target)
+        try:
+            staging.rename(target)
+        except OSError:  # another command copied them meanwhile
+            shutil.rmtree(staging, ignore_errors=True)
     return copied
 
 
