@@ -42,6 +42,12 @@ def _kill(proc) -> None:
     proc.stderr.close()
 
 
+def _alive(engine, backend_pid: int) -> bool:
+    with engine.connect() as conn:  # a new transaction: pg_stat_activity is a per-transaction snapshot
+        query = text("SELECT 1 FROM pg_stat_activity WHERE pid = :pid")
+        return conn.execute(query, {"pid": backend_pid}).first() is not None
+
+
 def _runs(engine) -> list[tuple]:
     with engine.connect() as conn:
         return conn.execute(text("SELECT id, status, message FROM load_runs ORDER BY id")).all()
@@ -125,7 +131,10 @@ def test_only_runs_whose_loader_died_are_marked_abandoned(engine):
     first = start_run(engine)
     second = start_run(engine)  # the first one's loader lives: it stays running
     assert [r.status for r in _runs(engine)] == ["running", "running"]
-    _run_sessions[first].invalidate()  # its loader dies: the server drops its session and lock
+    session = _run_sessions[first]
+    backend = session.connection.dbapi_connection.info.backend_pid
+    session.invalidate()  # its loader dies: the server drops its session and lock, soon
+    wait_for(lambda: not _alive(engine, backend), "its session to end")
     third = start_run(engine)
     assert [(r.id, r.status) for r in _runs(engine)] == [
         (first, "abandoned"),
