@@ -6,13 +6,14 @@ import contextlib
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import click
 import psycopg
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from app.db import (
     DatabaseError,
@@ -24,10 +25,11 @@ from app.db import (
     psql_argv,
     upgrade_schema,
 )
-from app.dictionary import render_dictionary
-from app.load.seeds import Collected, LoadReport, SeedsError, collect, load_seeds
-from app.query import as_csv, as_table, run_query
-from app.readers import ReaderError, ensure_reader, list_readers
+from app.dictionary import DictionaryError, render_dictionary
+from app.load.seeds import Collected, LoadRefused, LoadReport, SeedsError, collect, load_seeds
+from app.query import QueryRefused, as_csv, as_table, run_query
+from app.readers import ReaderError, close_other_databases, ensure_reader, list_readers, reader_report
+from app.scram import MIN_PASSWORD_LENGTH, password_problem
 from app.serve import (
     DEFAULT_PORT,
     connection_details,
@@ -61,11 +63,14 @@ def _engine(settings: Settings) -> Iterator[Engine]:
         raise click.ClickException(str(exc)) from None
 
 
-def _fail_seeds(exc: SeedsError) -> None:
+def _fail_seeds(exc: SeedsError, outcome: str = "") -> None:
+    """Every problem, one line each naming its file; then what the command did (`outcome`)."""
     for error in exc.errors:
         for problem in error.problems:
             click.echo(f"{error.path}: {problem}", err=True)
-    raise click.ClickException(f"{len(exc.errors)} seed file(s) have problems; nothing was written")
+    if isinstance(exc, LoadRefused):
+        raise click.ClickException(f"{exc.reason}; no data was changed; run {exc.run_id} is logged as failed")
+    raise click.ClickException(f"{len(exc.errors)} seed file(s) have problems{outcome}")
 
 
 def _refused(what: str, exc: Exception) -> click.ClickException:
@@ -119,15 +124,18 @@ def load_seeds_command(seeds_dir: Path | None, no_wait: bool) -> None:
         with _engine(settings) as engine:
             report = load_seeds(engine, seeds, wait=not no_wait, collected=collected)
     except SeedsError as exc:
-        _fail_seeds(exc)
+        _fail_seeds(exc, "; nothing was written")
     except LoadLocked as exc:
         raise click.ClickException(str(exc)) from None
-    except (psycopg.OperationalError, OperationalError) as exc:
-        if (lost := connection_lost(exc)) is None:
-            raise _refused("the database refused the load, nothing was written", exc) from None
-        raise click.ClickException(f"{lost}; the load was rolled back, run load-seeds again") from None
     except (psycopg.Error, DBAPIError) as exc:
-        raise _refused("the database refused the load, nothing was written", exc) from None
+        if lost := connection_lost(exc):
+            raise click.ClickException(f"{lost}; the load was rolled back, run load-seeds again") from None
+        error = getattr(exc, "orig", None) or exc
+        primary = getattr(getattr(error, "diag", None), "message_primary", None) or str(error)
+        raise click.ClickException(
+            f"the database refused the load: {primary}; no data was changed"
+            " (a run that had started is logged as failed in load_runs)"
+        ) from None
     click.echo(_summary(report))
 
 
@@ -251,26 +259,39 @@ def serve_command(port: int) -> None:
 def add_reader_command(name: str, statement_timeout: str, connection_limit: int) -> None:
     """Create or update a login that can read the analytics views and nothing else.
 
-    The password comes from POVERTYDB_READER_PASSWORD, or a hidden prompt; never from the
-    command line. The login is read-only by default, has a statement timeout and a
-    connection limit, and gets new views through the povertydb_readers group.
+    The password (at least 8 characters) comes from POVERTYDB_READER_PASSWORD, or a hidden
+    prompt; never from the command line. The login is read-only by default, has a statement
+    timeout and a connection limit, and gets new views through the povertydb_readers group.
+    Run again, it also resets any setting the reader gave itself.
 
     Example: POVERTYDB_READER_PASSWORD=... povertydb add-reader metabase
     """
-    password = os.environ.get("POVERTYDB_READER_PASSWORD") or click.prompt(
-        f"Password for {name}", hide_input=True, confirmation_prompt=True
+    # Out of the environment before any server starts: a child process would inherit it.
+    password = os.environ.pop("POVERTYDB_READER_PASSWORD", None) or click.prompt(
+        f"Password for {name} (at least {MIN_PASSWORD_LENGTH} characters)",
+        hide_input=True,
+        confirmation_prompt=True,
     )
-    with _engine(_settings()) as engine:
+    problem = password_problem(password)
+    if problem:
+        raise click.UsageError(problem)
+    settings = _settings()
+    with _engine(settings) as engine:
         upgrade_schema(engine)
         try:
             created = ensure_reader(
                 engine, name, password, statement_timeout=statement_timeout, connection_limit=connection_limit
             )
+            if settings.database_url is None:  # the embedded server is ours: close the other databases
+                close_other_databases(engine)
+            notes = reader_report(engine, name)
         except ReaderError as exc:
             raise click.UsageError(str(exc)) from None
         except (psycopg.Error, DBAPIError) as exc:
             raise _refused("the server refused", exc) from None
     click.echo(f"Reader {name} {'created' if created else 'updated'}: it can read the analytics schema only.")
+    for line in notes:
+        click.echo(line)
 
 
 @cli.command("sql")
@@ -285,16 +306,22 @@ def add_reader_command(name: str, statement_timeout: str, connection_limit: int)
 @click.option("--csv", "as_csv_flag", is_flag=True, help="Print CSV instead of a table.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Show at most this many rows.")
 def sql_command(statement: str | None, sql_file, as_csv_flag: bool, limit: int | None) -> None:
-    """Run one query in a read-only transaction and print the result.
+    """Run one query (SELECT, WITH, EXPLAIN, TABLE or VALUES) with a reader's rights, in a
+    read-only transaction, and print the result. It cannot write: other statements, several
+    statements, set_config(), DO blocks and large-object functions are refused.
 
     Example: povertydb sql "SELECT * FROM analytics.conflicts" --csv
     """
-    if (statement is None) == (sql_file is None):
+    if statement is None and sql_file is None:
+        raise click.UsageError("give a query as an argument or with --file")
+    if statement is not None and sql_file is not None:
         raise click.UsageError("give the query as an argument or with --file, not both")
     statement = statement if sql_file is None else sql_file.read()
     with _engine(_settings()) as engine:
         try:
             columns, rows = run_query(engine, statement, limit)
+        except QueryRefused as exc:
+            raise click.ClickException(str(exc)) from None
         except psycopg.Error as exc:
             raise click.ClickException(str(exc).strip()) from None
     if not columns:
@@ -313,13 +340,187 @@ def sql_command(statement: str | None, sql_file, as_csv_flag: bool, limit: int |
 def dictionary_command(output: Path | None) -> None:
     """Write the data dictionary of the analytics schema, from the catalog's comments.
 
+    It only reads (a reader's login is enough) and never migrates.
+
     Example: povertydb dictionary --output docs/data-dictionary.md
     """
     with _engine(_settings()) as engine:
-        upgrade_schema(engine)
-        text_ = render_dictionary(engine)
+        try:
+            text_ = render_dictionary(engine)
+        except DictionaryError as exc:
+            raise click.ClickException(str(exc)) from None
+        except (psycopg.Error, DBAPIError) as exc:
+            raise _refused("the server refused", exc) from None
     if output:
         output.write_text(text_, encoding="utf-8")
         click.echo(f"Wrote {output}.")
     else:
         click.echo(text_, nl=False)
+
+
+# --- Drafting: add-article and draft (issue 9) -------------------------------------------------
+
+
+def _draft_inputs(page: Path) -> tuple[bytes, object]:
+    from app.mapping.errors import MappingError
+    from app.mapping.reference import read_reference
+
+    try:
+        data = page.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"{page}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return data, read_reference(_settings().seeds_dir)
+    except MappingError as exc:
+        raise click.ClickException(f"{exc.path}: " + "; ".join(exc.problems)) from None
+
+
+def _review_lines(draft) -> list[str]:
+    m = draft.mapping
+    kinds = [(k, len(m.get(k, []))) for k in ("figures", "funding", "statements", "left_out")]
+    lines = ["Drafted: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kinds) + "."]
+    for fig in m.get("figures", []):
+        lines.append(f"  figure {fig['key']}: {fig['indicator']} = {fig['value']} ({fig['confidence']})")
+    for item in m.get("left_out", []):
+        lines.append(f"  left out {item['quote']!r}: {item['reason']}")
+    if draft.reviews:
+        lines.append("Needs review:")
+        lines += [f"  {r}" for r in draft.reviews]
+    else:
+        lines.append("Needs review: nothing flagged; still read every fact before marking it reviewed.")
+    return lines
+
+
+@cli.command("draft")
+@click.argument("page", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--url", default=None, help="Address the page was saved from.")
+@click.option("--published", default=None, help="Publication date the page does not print (2024-02-27).")
+def draft_command(page: Path, url: str | None, published: str | None) -> None:
+    """Print the drafted mapping of a text or saved HTML page; store nothing.
+
+    Example: povertydb draft ~/pages/bac-kan.html
+    """
+    from app.draft.store import AddError, operator_date, prepare
+
+    data, ref = _draft_inputs(page)
+    try:
+        _, draft, _ = prepare(data, ref, url=url, published=operator_date(published) if published else None)
+    except AddError as exc:
+        raise click.ClickException(f"{page}: {exc}") from None
+    click.echo(draft.to_yaml(), nl=False)
+    for line in _review_lines(draft):
+        click.echo(line, err=True)
+
+
+@cli.command("add-article")
+@click.argument("page", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--url", default=None, help="Address the page was saved from.")
+@click.option("--published", default=None, help="Publication date the page does not print (2024-02-27).")
+def add_article_command(page: Path, url: str | None, published: str | None) -> None:
+    """Store a text or saved HTML page under seeds/articles with a drafted, checked mapping.
+
+    The text is stored as NNN_<first 16 hex of its SHA-256>.txt (UTF-8, NFC) and the draft
+    beside it as .yaml, marked `reviewed: false`. Nothing is stored if the page is binary,
+    empty, has no article, is not UTF-8 or a declared charset, or was added before.
+
+    Example: povertydb add-article ~/pages/bac-kan.html --url https://example.vn/bac-kan.html
+    """
+    from app.draft.store import AddError, add_article, operator_date
+
+    data, ref = _draft_inputs(page)
+    try:
+        added = add_article(
+            data,
+            _settings().seeds_dir / "articles",
+            ref,
+            url=url,
+            published=operator_date(published) if published else None,
+        )
+    except AddError as exc:
+        raise click.ClickException(f"{page}: {exc}") from None
+    click.echo(f"Added {added.text_path} and {added.mapping_path.name}; the draft passes the checks.")
+    for line in _review_lines(added.draft):
+        click.echo(line)
+    click.echo("Next: povertydb load-seeds, then review the mapping and set `reviewed: true`.")
+
+
+class _ExportBar:
+    """Export progress on stderr with click's progressbar (no extra dependency; it draws only on
+    a terminal): one step per view, and the rows or megabytes of the view being written."""
+
+    def __init__(self, stack: contextlib.ExitStack) -> None:
+        self._stack, self._bar, self._drawn = stack, None, 0.0
+
+    def started(self, views: list[str]) -> None:
+        bar = click.progressbar(
+            length=len(views),
+            label="Exporting",
+            file=sys.stderr,
+            show_eta=False,
+            show_percent=False,
+            show_pos=True,
+            item_show_func=lambda item: item,
+        )
+        self._bar = self._stack.enter_context(bar)
+
+    def advanced(self, view: str, rows: int, nbytes: int) -> None:
+        now = time.monotonic()
+        if now - self._drawn >= 0.2:  # redraw a few times a second, not per block
+            self._drawn = now
+            # update(0, ...) would not redraw (click renders on whole steps only)
+            done = f"{rows:,} rows" if rows >= 0 else f"{nbytes / 1e6:,.1f} MB"
+            self._bar.current_item = f"{view}: {done}"
+            self._bar.render_progress()
+
+    def finished(self, written) -> None:
+        self._bar.update(1, f"{written.view.name}: {written.rows:,} rows")
+
+
+def _size(nbytes: int) -> str:
+    return f"{nbytes / 1e6:,.1f} MB" if nbytes >= 1e6 else f"{nbytes / 1e3:,.1f} kB"
+
+
+def _export_summary(written, target: Path) -> str:
+    lines = [f"{'file':<28}{'rows':>12}{'size':>12}"]
+    for w in written:
+        lines.append(f"{w.path:<28}{w.rows:>12,}{_size(w.bytes):>12}")
+    total = sum(w.rows for w in written)
+    lines.append(
+        f"Exported {len(written)} views ({total:,} rows) from one snapshot to {target}; "
+        f"{target / 'datapackage.json'} describes them."
+    )
+    return "\n".join(lines)
+
+
+@cli.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="File format of the views.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace an earlier export in DIRECTORY; other files stay.")
+def export_command(directory: Path, fmt: str, overwrite: bool) -> None:
+    """Write every analytics view to DIRECTORY, with a Frictionless datapackage.json.
+
+    All views are read in one snapshot. The package gives each column's type and description
+    (from the database comments) and each view's primary key; pandas, R and Frictionless tools
+    load it as is. A non-empty DIRECTORY is refused unless --overwrite.
+
+    Example: povertydb export ./povertydb-data --format parquet
+    """
+    from app.export import ExportError, export_views  # pyarrow loads only when exporting
+
+    with _engine(_settings()) as engine, contextlib.ExitStack() as stack:
+        try:
+            written = export_views(engine, directory, fmt, overwrite, progress=_ExportBar(stack))
+        except ExportError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            raise click.ClickException(f"cannot write the export to {directory}: {exc}") from None
+        except (psycopg.Error, DBAPIError) as exc:
+            raise _refused("the database refused the export, nothing was written", exc) from None
+    click.echo(_export_summary(written, directory))

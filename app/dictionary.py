@@ -12,8 +12,17 @@ hand. The views are the public contract for analysts and BI tools; internal tabl
 """
 
 
+class DictionaryError(RuntimeError):
+    """There is no analytics schema to describe; the message says what to do."""
+
+
 def render_dictionary(engine: Engine) -> str:
+    """The dictionary as Markdown. It only reads the catalog, so a reader's login is enough."""
     with engine.connect() as conn:
+        if conn.exec_driver_sql("SELECT to_regnamespace('analytics') IS NULL").scalar_one():
+            raise DictionaryError(
+                f"the database {engine.url.database} has no analytics schema: run  povertydb migrate  first"
+            )
         views = conn.exec_driver_sql("""
             SELECT c.oid, c.relname, obj_description(c.oid, 'pg_class')
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

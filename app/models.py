@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -20,17 +21,20 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.vocab import (
+    CONFIDENCES,
     COUNT_UNITS,
     FUNDING_SOURCES,
     FUNDING_STATUSES,
     MEASURES,
     PROGRAM_KINDS,
     QUALIFIERS,
+    REGION_CODE_PATTERN,
     REGION_LEVELS,
     RUN_STATUSES,
     STATEMENT_KINDS,
@@ -69,10 +73,15 @@ def _span_checks(text_column: str) -> tuple[CheckConstraint, ...]:
     )
 
 
+def _confidence_check() -> CheckConstraint:
+    return CheckConstraint(f"confidence IN {sql_in(CONFIDENCES)}", name="confidence")
+
+
 class _Fact:
     """Provenance of every fact: its report, its key in the mapping file, its exact words.
 
     `substr(reports.text, char_start + 1, char_end - char_start) = evidence_text`.
+    `confidence` and `review_note` come from a drafted mapping: how sure the drafter was, and why.
     """
 
     report_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("reports.id"))
@@ -80,6 +89,8 @@ class _Fact:
     char_start: Mapped[int] = mapped_column(Integer)
     char_end: Mapped[int] = mapped_column(Integer)
     evidence_text: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[str | None] = mapped_column(Text)
+    review_note: Mapped[str | None] = mapped_column(Text)
     load_run_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("load_runs.id"), index=True)
 
 
@@ -115,7 +126,7 @@ class Region(Base):
     __table_args__ = (
         UniqueConstraint("code", "valid_from", postgresql_nulls_not_distinct=True),
         CheckConstraint(f"level IN {sql_in(REGION_LEVELS)}", name="level"),
-        CheckConstraint("code ~ '^[0-9]{2}([0-9]|[0-9]{3})?$'", name="code_format"),
+        CheckConstraint(f"code ~ '{REGION_CODE_PATTERN}'", name="code_format"),
         CheckConstraint("valid_from <= valid_to", name="validity"),
     )
 
@@ -131,6 +142,15 @@ class RegionSuccession(Base):
     coverage: Mapped[str] = mapped_column(Text)
     load_run_id: Mapped[int] = _run_fk()
     __table_args__ = (CheckConstraint(f"coverage IN {sql_in(SUCCESSION_COVERAGE)}", name="coverage"),)
+
+
+class RegionMembership(Base):
+    """A unit above the provinces (country, macro-region) and a unit it holds, in the same era."""
+
+    __tablename__ = "region_memberships"
+    group_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("regions.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("regions.id"), primary_key=True, index=True)
+    load_run_id: Mapped[int] = _run_fk()
 
 
 class Report(Base):
@@ -152,6 +172,9 @@ class Report(Base):
     body_end: Mapped[int] = mapped_column(Integer)
     regions_valid_on: Mapped[dt.date] = mapped_column(Date)
     mapping_sha256: Mapped[str] = mapped_column(Text)
+    # Set by a drafted mapping ("povertydb draft 0.1.0"); NULL for a hand-written one.
+    drafted_by: Mapped[str | None] = mapped_column(Text)
+    reviewed: Mapped[bool] = mapped_column(Boolean, server_default=true())
     # sha256 of text, mapping and code version: an unchanged report is skipped by the loader.
     load_checksum: Mapped[str | None] = mapped_column(Text)
     load_run_id: Mapped[int] = _run_fk()
@@ -234,6 +257,7 @@ class Observation(_Fact, Base):
         CheckConstraint(f"status IN {sql_in(STATUSES)}", name="status"),
         CheckConstraint("period_start <= period_end", name="period_order"),
         CheckConstraint("value_high IS NULL OR value_high > value", name="range_order"),
+        _confidence_check(),
         CheckConstraint(
             "(baseline_period_start IS NULL) = (baseline_period_end IS NULL)"
             " AND (baseline_period_start IS NULL OR baseline_period_start <= baseline_period_end)",
@@ -271,6 +295,7 @@ class Funding(_Fact, Base):
         UniqueConstraint("report_id", "fact_key"),
         CheckConstraint("amount_vnd >= 0", name="amount_not_negative"),
         CheckConstraint("amount_high_vnd IS NULL OR amount_high_vnd > amount_vnd", name="range_order"),
+        _confidence_check(),
         CheckConstraint(f"qualifier IN {sql_in(QUALIFIERS)}", name="qualifier"),
         CheckConstraint(f"status IN {sql_in(FUNDING_STATUSES)}", name="status"),
         CheckConstraint(f"funding_source IN {sql_in(FUNDING_SOURCES)}", name="funding_source"),
@@ -314,5 +339,6 @@ class Statement(_Fact, Base):
     __table_args__ = (
         UniqueConstraint("report_id", "fact_key"),
         CheckConstraint(f"kind IN {sql_in(STATEMENT_KINDS)}", name="kind"),
+        _confidence_check(),
         *_span_checks("evidence_text"),
     )

@@ -20,9 +20,15 @@ from app.embedded import embedded_postgres
 HOST = "127.0.0.1"
 DEFAULT_PORT = 5433
 # The socket lies in the data directory, which only the server's OS user (and root) can enter.
-PG_HBA = """\
+# Readers (members of povertydb_readers) connect over TCP to the povertydb database only.
+PG_HBA = f"""\
 # Written by povertydb serve. The Unix socket trusts; every TCP connection needs a password.
-local   all  all                  trust
+# Readers may only reach the {EMBEDDED_DATABASE} database, over TCP.
+local   all  +povertydb_readers                     reject
+local   all  all                                    trust
+host    {EMBEDDED_DATABASE}  +povertydb_readers  127.0.0.1/32    scram-sha-256
+host    {EMBEDDED_DATABASE}  +povertydb_readers  ::1/128         scram-sha-256
+host    all  +povertydb_readers  all                reject
 host    all  all  127.0.0.1/32    scram-sha-256
 host    all  all  ::1/128         scram-sha-256
 """

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-REGION_LEVELS = ("province", "district", "commune")
+# country (VN) and macro_region (the six socio-economic regions, VN-1..VN-6) sit above the
+# provinces; their members are in region_memberships, not in parent links.
+REGION_LEVELS = ("province", "district", "commune", "country", "macro_region")
+# GSO codes: 2 digits a province, 3 a district, 5 a commune; VN the country, VN-1..VN-6 its regions.
+REGION_CODE_PATTERN = r"^([0-9]{2}([0-9]|[0-9]{3})?|VN(-[1-6])?)$"
 SUCCESSION_COVERAGE = ("whole", "partial")
 
 # Units of indicators. Counts may never be negative as levels; shares ("percent") stay within
@@ -48,6 +52,8 @@ FUNDING_SOURCES = (
 
 PROGRAM_KINDS = ("national_target_program", "project", "sub_project", "fund", "credit", "movement")
 STATEMENT_KINDS = ("direct_quote", "paraphrase")
+# How sure the drafter of a mapping is of a fact; NULL for hand-written mappings.
+CONFIDENCES = ("high", "medium", "low")
 # abandoned: a run whose process died; marked so by the next run.
 RUN_STATUSES = ("running", "succeeded", "failed", "abandoned")
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run a command against a throwaway PostgreSQL cluster of the oldest installed server
-# version >= 15, with TEST_DATABASE_URL pointing at it. Without such a server: skip, exit 0.
+# version >= 15, with TEST_DATABASE_URL pointing at it. Without such a server: skip, exit 0
+# (exit 1 under CI=true).
 #   usage: scripts/with-system-postgres.sh .venv/bin/pytest -q
 set -euo pipefail
 
@@ -11,6 +12,8 @@ for candidate in $(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V)
 done
 if [ -z "$initdb" ]; then
   echo "with-system-postgres: no PostgreSQL >= 15 server installed; skipped"
+  # CI installs one (.ci/run): there, a missing server is a failure, not a skip.
+  [ "${CI:-}" = true ] && exit 1
   exit 0
 fi
 bin=$(dirname "$initdb")

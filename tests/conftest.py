@@ -153,3 +153,20 @@ def table_snapshot(
 @pytest.fixture
 def snapshot():
     return table_snapshot
+
+
+@pytest.fixture(scope="module")
+def reader_engine(server_url, new_database) -> Iterator[Engine]:
+    """A loaded database that readers may reach over TCP: on the embedded server, whose
+    pg_hba.conf lets readers into the `povertydb` database only, that database; elsewhere a
+    fresh one."""
+    url = new_database() if os.environ.get("TEST_DATABASE_URL") else server_url
+    eng = make_engine(url)
+    load_seeds(eng, SEEDS)
+    yield eng
+    eng.dispose()
+
+
+def embedded_test_server() -> bool:
+    """True when the tests run on the embedded server served through `povertydb serve`'s code."""
+    return not os.environ.get("TEST_DATABASE_URL")

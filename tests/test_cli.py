@@ -100,7 +100,12 @@ def test_sql_runs_read_only_and_reports_errors_without_traceback(loaded_engine):
     env = {"DATABASE_URL": loaded_engine.url.render_as_string(hide_password=False)}
     result = CliRunner().invoke(cli, ["sql", "DELETE FROM reports"], env=env)
     assert result.exit_code == 1
-    assert "read-only transaction" in result.output
+    assert "DELETE is refused" in result.output
+    assert "Traceback" not in result.output
+    hidden = "WITH d AS (DELETE FROM analytics.indicators RETURNING 1) SELECT count(*) FROM d"
+    result = CliRunner().invoke(cli, ["sql", hidden], env=env)
+    assert result.exit_code == 1
+    assert "permission denied for view indicators" in result.output  # a reader's rights, not the owner's
     assert "Traceback" not in result.output
 
 

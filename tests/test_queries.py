@@ -117,3 +117,14 @@ def test_programs_and_their_figures(loaded_engine, program):
         >= rows["ntp-spr-2021-2025-p2"]["indicator_figures"]
         > 0
     )
+
+
+def test_figures_by_macro_region(loaded_engine):
+    rows = _run(loaded_engine, "figures_by_macro_region")
+    regions = {(r["reported_for"], r["macro_region_code"], r["macro_region"]) for r in rows}
+    assert ("Tỉnh Bắc Kạn", "VN-2", "Trung du và miền núi phía Bắc") in regions
+    assert ("Huyện Bình Gia", "VN-2", "Trung du và miền núi phía Bắc") in regions
+    assert ("Thành phố Bạc Liêu", "VN-6", "Đồng bằng sông Cửu Long") in regions
+    assert {r["macro_region_code"] for r in rows} == {"VN-2", "VN-6"}
+    (total,) = run_query(loaded_engine, "SELECT count(*) FROM analytics.figures")[1][0]
+    assert len(rows) == total  # every figure once: one region per province and era

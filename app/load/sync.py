@@ -117,10 +117,16 @@ def upsert(conn: Connection, spec: TableSync, run_id: int) -> tuple[int, int]:
     differs = (
         f"({', '.join('t.' + c for c in data)}) IS DISTINCT FROM ({', '.join('src.' + c for c in data)})"
     )
+    # A table that is all key (a link table) has nothing to update: rows are there or not.
+    matched = (
+        f"""WHEN MATCHED AND {differs} THEN
+            UPDATE SET {", ".join(f"{c} = src.{c}" for c in data)}, load_run_id = %(run)s"""
+        if data
+        else ""
+    )
     merge = f"""
         MERGE INTO {spec.table} AS t USING {src} AS src ON {match}
-        WHEN MATCHED AND {differs} THEN
-            UPDATE SET {", ".join(f"{c} = src.{c}" for c in data)}, load_run_id = %(run)s
+        {matched}
         WHEN NOT MATCHED THEN
             INSERT ({", ".join(cols)}, load_run_id) VALUES ({", ".join("src." + c for c in cols)}, %(run)s)
     """

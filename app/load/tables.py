@@ -70,6 +70,20 @@ REGION_SUCCESSIONS = TableSync(
     conflict=["predecessor_id", "successor_id"],
 )
 
+REGION_MEMBERSHIPS = TableSync(
+    table="region_memberships",
+    stage_columns=[("group_code", "text"), ("member_code", "text"), ("valid_from", "date")],
+    columns=["group_id", "member_id"],
+    # Group and member belong to the same era.
+    select_sql=f"""
+        SELECT g.id, m.id
+        FROM stage_region_memberships s
+        LEFT JOIN regions g ON g.code = s.group_code AND {null_safe_equal("g.valid_from", "s.valid_from")}
+        LEFT JOIN regions m ON m.code = s.member_code AND {null_safe_equal("m.valid_from", "s.valid_from")}
+    """,
+    conflict=["group_id", "member_id"],
+)
+
 INDICATORS = TableSync(
     table="indicators",
     stage_columns=[
@@ -118,6 +132,8 @@ _REPORT_COLUMNS = [
     "body_end",
     "regions_valid_on",
     "mapping_sha256",
+    "drafted_by",
+    "reviewed",
 ]
 REPORTS = TableSync(
     table="reports",
@@ -128,6 +144,8 @@ REPORTS = TableSync(
             if c in ("published_on", "regions_valid_on")
             else "integer"
             if c.startswith("body_")
+            else "boolean"
+            if c == "reviewed"
             else "text",
         )
         for c in _REPORT_COLUMNS
@@ -148,6 +166,8 @@ PEOPLE = TableSync(
 # Facts of reports skipped as unchanged (slugs in %(clean)s) are neither staged nor pruned.
 _NOT_SKIPPED = "t.report_id NOT IN (SELECT id FROM reports WHERE slug = ANY(%(clean)s))"
 _SPAN = [("char_start", "integer"), ("char_end", "integer"), ("evidence_text", "text")]
+# How sure a drafter was of a fact, and why (NULL in hand-written mappings).
+_TRUST = [("confidence", "text"), ("review_note", "text")]
 _FACT_BASE = [("report_slug", "text"), ("fact_key", "text"), ("regions_valid_on", "date")]
 _WHERE_COMMON = [
     ("region_code", "text"),
@@ -161,6 +181,7 @@ OBSERVATIONS = TableSync(
     stage_columns=_FACT_BASE
     + _WHERE_COMMON
     + _SPAN
+    + _TRUST
     + [
         ("indicator_code", "text"),
         ("value", "numeric"),
@@ -189,11 +210,13 @@ OBSERVATIONS = TableSync(
         "char_start",
         "char_end",
         "evidence_text",
+        "confidence",
+        "review_note",
     ],
     select_sql=f"""
         SELECT r.id, s.fact_key, i.id, i.unit, i.measure, g.id, p.id, s.period_start, s.period_end,
                s.baseline_period_start, s.baseline_period_end, s.value, s.value_high, s.qualifier,
-               s.status, s.char_start, s.char_end, s.evidence_text
+               s.status, s.char_start, s.char_end, s.evidence_text, s.confidence, s.review_note
         FROM stage_observations s
         JOIN reports r ON r.slug = s.report_slug
         LEFT JOIN indicators i ON i.code = s.indicator_code
@@ -209,6 +232,7 @@ FUNDING = TableSync(
     stage_columns=_FACT_BASE
     + _WHERE_COMMON
     + _SPAN
+    + _TRUST
     + [
         ("amount_vnd", "numeric"),
         ("amount_high_vnd", "numeric"),
@@ -233,11 +257,13 @@ FUNDING = TableSync(
         "char_start",
         "char_end",
         "evidence_text",
+        "confidence",
+        "review_note",
     ],
     select_sql=f"""
         SELECT r.id, s.fact_key, p.id, g.id, s.period_start, s.period_end, s.amount_vnd,
                s.amount_high_vnd, s.qualifier, s.status, s.funding_source, s.purpose,
-               s.char_start, s.char_end, s.evidence_text
+               s.char_start, s.char_end, s.evidence_text, s.confidence, s.review_note
         FROM stage_funding s
         JOIN reports r ON r.slug = s.report_slug
         {_REGION_AT.format(alias="g", col="region_code")}
@@ -273,6 +299,7 @@ STATEMENTS = TableSync(
     table="statements",
     stage_columns=_FACT_BASE
     + _SPAN
+    + _TRUST
     + [
         ("person_key", "text"),
         ("kind", "text"),
@@ -287,9 +314,12 @@ STATEMENTS = TableSync(
         "char_start",
         "char_end",
         "evidence_text",
+        "confidence",
+        "review_note",
     ],
     select_sql=f"""
-        SELECT r.id, s.fact_key, pe.id, g.id, s.kind, s.char_start, s.char_end, s.evidence_text
+        SELECT r.id, s.fact_key, pe.id, g.id, s.kind, s.char_start, s.char_end, s.evidence_text,
+               s.confidence, s.review_note
         FROM stage_statements s
         JOIN reports r ON r.slug = s.report_slug
         JOIN people pe ON pe.key = s.person_key
@@ -303,6 +333,7 @@ STATEMENTS = TableSync(
 ALL = (
     REGIONS,
     REGION_SUCCESSIONS,
+    REGION_MEMBERSHIPS,
     INDICATORS,
     PROGRAMS,
     REPORTS,

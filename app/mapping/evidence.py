@@ -49,6 +49,8 @@ def check_value(
         return f"unit is {unit} but {q.text!r} is not a percentage"
     if unit not in PERCENTAGES and q.is_percent:
         return f"unit is {unit} but {q.text!r} is a percentage"
+    if unit in PERCENT_UNITS and q.is_percentage_points:
+        return f"unit is {unit} but {q.text!r} is percentage points"
     if unit == "vnd" and q.unit != "đồng":
         return f"an amount in VND needs 'đồng' after the number, {q.text!r} has none"
     if measure == "change" and value != 0:

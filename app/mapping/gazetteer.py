@@ -2,7 +2,8 @@
 
 Units valid until 30 June 2025 (63 provinces, 696 districts, 10,051 communes) come from the
 GSO list; units valid from 1 July 2025 (34 provinces, 3,321 communes) and the succession
-between the two from the conversion table. Names are cleaned (white space, capitals of the
+between the two from the conversion table; the country and its six macro-regions from
+seeds/reference/ (app/mapping/macro_regions.py). Names are cleaned (white space, capitals of the
 type word) but keep their spelling, "Hoà" or "Hòa" as the source prints it.
 """
 
@@ -16,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.mapping.errors import MappingError
+from app.mapping.macro_regions import MEMBERS_FILE, UNITS_FILE, Membership, read_above_provinces
 from app.vn.normalize import fold, normalize_name, squash_spaces
 from app.vn.units import REFORM_DATE, AdminUnit, split_type
 
 BEFORE_FILE = Path("gazetteer/units_before_2025-07-01.csv")
 PROVINCES_AFTER_FILE = Path("gazetteer/provinces_from_2025-07-01.csv")
 CONVERSION_FILE = Path("gazetteer/conversion_2025-07-01.csv")
-GAZETTEER_FILES = (BEFORE_FILE, PROVINCES_AFTER_FILE, CONVERSION_FILE)
+GAZETTEER_FILES = (BEFORE_FILE, PROVINCES_AFTER_FILE, CONVERSION_FILE, UNITS_FILE, MEMBERS_FILE)
 LAST_DAY_BEFORE = REFORM_DATE - dt.timedelta(days=1)
 _CODE_IN_PARENS = re.compile(r"\((\d+)\)\s*$")
 
@@ -41,6 +43,8 @@ class Gazetteer:
     units: list[AdminUnit]
     successions: list[Succession]
     notes: list[str] = field(default_factory=list)  # repairs and gaps in the source data
+    # country -> macro-regions and provinces, macro-region -> provinces, per era
+    memberships: list[Membership] = field(default_factory=list)
 
 
 def _typed(name: str, default_type: str) -> tuple[str, str]:
@@ -138,7 +142,11 @@ def read_gazetteer(seeds_dir: Path) -> Gazetteer:
     unlinked = [u for u in before if u.level == "commune" and u.code not in links]
     if unlinked:
         notes.append(f"{len(unlinked)} pre-reform communes have no successor in the conversion table")
-    return Gazetteer(before + list(after.values()), successions, notes)
+    units = before + list(after.values())
+    above, memberships = read_above_provinces(
+        seeds_dir, [u for u in units if u.level == "province"], LAST_DAY_BEFORE
+    )
+    return Gazetteer(units + above, successions, notes, memberships)
 
 
 def _with_higher_levels(

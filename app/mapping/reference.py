@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from app import vocab
 from app.mapping.errors import MappingError, pydantic_problems
 from app.mapping.gazetteer import GAZETTEER_FILES, Gazetteer, read_gazetteer
 from app.mapping.periods import parse_period
+from app.mapping.yamlfile import load_yaml
 from app.vn.units import AdminUnit, UnitIndex
 
 INDICATORS_FILE = Path("reference/indicators.yaml")
@@ -32,6 +32,7 @@ class IndicatorDef(_Strict):
     unit: Literal[vocab.UNITS]
     measure: Literal[vocab.MEASURES]
     description: str | None = None
+    cues: list[str] = Field(default_factory=list, description="Vietnamese phrases that signal it (folded).")
 
 
 class ProgramDef(_Strict):
@@ -56,13 +57,9 @@ class Reference:
 
 
 def _read_yaml_list(path: Path, model: type[_Strict]) -> list:
+    raw = load_yaml(path) or []
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         return TypeAdapter(list[model]).validate_python(raw)
-    except OSError as exc:
-        raise MappingError(path, [f"cannot read: {exc}"]) from None
-    except yaml.YAMLError as exc:
-        raise MappingError(path, [f"not valid YAML: {exc}"]) from None
     except ValidationError as exc:
         raise MappingError(path, pydantic_problems(exc)) from None
 

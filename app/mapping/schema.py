@@ -7,19 +7,29 @@ A fact names the exact words it comes from (`quote`, optionally inside a longer 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
+import pydantic
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app import vocab
 from app.mapping.errors import MappingError, pydantic_problems
 from app.mapping.periods import Period, parse_period
+from app.mapping.yamlfile import load_yaml
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-RegionCode = Annotated[str, Field(pattern=r"^[0-9]{2}([0-9]|[0-9]{3})?$")]
+
+
+def _region_code(code: str) -> str:
+    if not re.fullmatch(vocab.REGION_CODE_PATTERN, code):
+        raise ValueError(f"{code!r} is no region code: a GSO code (2, 3 or 5 digits), VN, or VN-1 to VN-6")
+    return code
+
+
+RegionCode = Annotated[str, pydantic.AfterValidator(_region_code)]
 # One vocabulary for the CHECK constraints and the mapping files: app/vocab.py.
 Qualifier = Literal[vocab.QUALIFIERS]
 Status = Literal[vocab.STATUSES]
@@ -59,6 +69,17 @@ class ReportMeta(Strict):
         None, description="Date at which region codes are read; defaults to the publication date."
     )
     body: Body
+    drafted_by: NonEmpty | None = Field(
+        None,
+        description='The drafter that wrote the mapping ("povertydb draft 0.1.0"); absent when hand-written.',
+    )
+    reviewed: bool | None = Field(
+        None, description="Whether a person checked the mapping; defaults to true unless drafted_by is set."
+    )
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed if self.reviewed is not None else self.drafted_by is None
 
 
 class Defaults(Strict):
@@ -95,13 +116,20 @@ class Located(Passage):
     key: Key
 
 
+class Drafted(Strict):
+    """Trust fields a drafter sets on each fact it writes; a reviewer reads `review_note`."""
+
+    confidence: Literal[vocab.CONFIDENCES] | None = None
+    review_note: NonEmpty | None = Field(None, description="Why the drafter guessed, for the reviewer.")
+
+
 class LeftOut(Passage):
     """Numbers of the body deliberately not mapped, and why."""
 
     reason: NonEmpty
 
 
-class Figure(Located):
+class Figure(Located, Drafted):
     indicator: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     value: Decimal
     value_high: Decimal | None = None
@@ -111,11 +139,13 @@ class Figure(Located):
     period: str | None = None
     baseline: str | None = Field(None, description="Period a change is measured against.")
     program: Key | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
+    review_note: NonEmpty | None = Field(None, description="Why the drafter guessed, for the reviewer.")
 
     _periods = field_validator("period", "baseline")(PeriodSpec.check)
 
 
-class FundingItem(Located):
+class FundingItem(Located, Drafted):
     amount_vnd: Decimal = Field(ge=0)
     amount_high_vnd: Decimal | None = None
     qualifier: Qualifier | None = None
@@ -125,6 +155,8 @@ class FundingItem(Located):
     region: RegionCode | None = None
     period: str | None = None
     program: Key | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
+    review_note: NonEmpty | None = Field(None, description="Why the drafter guessed, for the reviewer.")
 
     _period = field_validator("period")(PeriodSpec.check)
 
@@ -137,10 +169,12 @@ class PersonItem(Strict):
     region: RegionCode | None = None
 
 
-class StatementItem(Located):
+class StatementItem(Located, Drafted):
     person: Key
     kind: StatementKind
     region: RegionCode | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
+    review_note: NonEmpty | None = Field(None, description="Why the drafter guessed, for the reviewer.")
 
 
 class Mapping(Strict):
@@ -159,17 +193,16 @@ class Mapping(Strict):
             if item.key in seen:
                 raise ValueError(f"fact key {item.key!r} is used twice")
             seen.add(item.key)
+        people = [p.key for p in self.people]
+        twice = sorted({k for k in people if people.count(k) > 1})
+        if twice:  # one position per person and report: the database would refuse the second
+            raise ValueError(f"person key {twice[0]!r} is listed twice under people")
         return self
 
 
 def read_mapping(path: Path) -> Mapping:
     """Parse and validate one mapping file; every problem names `path`."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise MappingError(path, [f"not valid YAML: {exc}"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(path, [f"cannot read: {exc}"]) from None
+    raw = load_yaml(path)
     if not isinstance(raw, dict):
         raise MappingError(path, ["expected a mapping with a `report:` section at the top level"])
     try:

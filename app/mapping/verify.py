@@ -15,9 +15,10 @@ from app.mapping.coverage import Covered, Span, coverage, fact_values
 from app.mapping.errors import MappingError
 from app.mapping.evidence import check_value, find_all, unique_span
 from app.mapping.reference import Reference
+from app.mapping.rules import figure_value_problems, funding_value_problems
 from app.mapping.schema import Figure, FundingItem, Mapping, Passage, read_mapping, resolve_period
 from app.vn.dates import parse_printed_date
-from app.vn.normalize import fold, nfc
+from app.vn.normalize import fold, nfc, page_text
 
 
 @dataclass
@@ -31,6 +32,7 @@ class VerifiedReport:
     positions: list[dict] = field(default_factory=list)
     statements: list[dict] = field(default_factory=list)
     coverage: list[Covered] = field(default_factory=list)
+    path: Path | None = None  # the mapping file, to name it in messages about these rows
 
 
 def sha256_hex(data: bytes) -> str:
@@ -80,6 +82,11 @@ class _Checker:
         return {"char_start": start, "char_end": end, "evidence_text": self.text[start:end]}
 
 
+def _trust(item) -> dict:
+    """How sure a drafter was of the fact, and why: NULL in hand-written mappings."""
+    return {"confidence": item.confidence, "review_note": item.review_note}
+
+
 def _field(item: Passage) -> str:
     return "within" if item.within else "quote"
 
@@ -124,6 +131,7 @@ def verify(
     body = (start[0], end[1])
     checker = _Checker(text, body)
     out = VerifiedReport(
+        path=path,
         report={
             "slug": meta.slug,
             "source_file": source_file,
@@ -139,12 +147,14 @@ def verify(
             "body_end": body[1],
             "regions_valid_on": valid_on,
             "mapping_sha256": sha256_hex(mapping_bytes),
+            "drafted_by": meta.drafted_by,
+            "reviewed": meta.is_reviewed,
         }
     )
     d = mapping.defaults
 
     def common(where: str, item, region: str | None, program: str | None, period: str | None):
-        row = {"report_slug": meta.slug, "fact_key": item.key}
+        row = {"report_slug": meta.slug, "fact_key": item.key} | _trust(item)
         code = region or d.region
         if code is None:
             checker.problems.append(f"{where}: no region (set it or defaults.region)")
@@ -200,6 +210,8 @@ def _figure_fields(
         error = check_value(fig.quote, fig.value, fig.value_high, fig.qualifier, ind.unit, ind.measure)
         if error:
             problems.append(f"{where}: {error}")
+        rules = figure_value_problems(ind.code, ind.unit, ind.measure, fig.value, fig.value_high)
+        problems.extend(f"{where}: {p}" for p in rules)
     return {
         "indicator_code": fig.indicator,
         "value": fig.value,
@@ -217,6 +229,7 @@ def _funding_fields(
     error = check_value(fund.quote, fund.amount_vnd, fund.amount_high_vnd, fund.qualifier, "vnd", "level")
     if error:
         problems.append(f"{where}: {error}")
+    problems.extend(f"{where}: {p}" for p in funding_value_problems(fund.amount_vnd, fund.amount_high_vnd))
     if fund.purpose is not None and not find_all(text[body[0] : body[1]], fund.purpose):
         problems.append(f"{where}: purpose {fund.purpose!r} is not words of the article body")
     return {
@@ -265,7 +278,7 @@ def _people_and_statements(
             "kind": st.kind,
             "region_code": st.region,
             "regions_valid_on": valid_on,
-        }
+        } | _trust(st)
         out.statements.append(row | checker.evidence(where, st))
 
 
@@ -312,7 +325,7 @@ def verify_file(mapping_path: Path, ref: Reference) -> VerifiedReport:
     mapping = read_mapping(mapping_path)
     try:
         raw = text_path.read_bytes()
-        text = nfc(raw.decode("utf-8"))
+        text = page_text(raw.decode("utf-8"))
     except OSError as exc:
         raise MappingError(mapping_path, [f"article text {text_path.name} cannot be read: {exc}"]) from None
     except UnicodeDecodeError as exc:

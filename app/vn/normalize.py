@@ -20,6 +20,15 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def page_text(raw: str) -> str:
+    """The stored form of a page: no byte-order mark, LF line endings, NFC.
+
+    Offsets index this text, so a page saved with a BOM or CRLF (Windows) line endings loads to
+    the same text, offsets and evidence as the same page saved plainly.
+    """
+    return nfc(raw.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def canonical_tone_marks(text: str) -> str:
     """Fold the two tone-mark conventions to one: "Trung Hoà" -> "Trung Hòa" (NFC out)."""
     decomposed = unicodedata.normalize("NFD", text)

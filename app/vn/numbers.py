@@ -1,7 +1,8 @@
 """Vietnamese numbers and quantities: "18.067" is 18067, "21,95%" is 21.95, "272 tỷ đồng" is 2.72e11.
 
 Vietnamese writes "." between thousands and "," before decimals. Every quantity keeps the
-exact span it was read from.
+exact span it was read from. Spelling variants read alike: "tỉ"/"tỷ", "644.000đ"/"644.000 đồng",
+"nghìn tỷ"/"ngàn tỉ"; rates keep what they are per ("đ/người/tháng").
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ QUALIFIER_WORDS = {
     "tối đa": "at_most",
     "dưới": "less_than",
 }
-MAGNITUDES = {"nghìn": Decimal(10**3), "ngàn": Decimal(10**3), "triệu": Decimal(10**6), "tỷ": Decimal(10**9)}
+# Spellings are matched after canonical_spelling(): "tỉ" is read as "tỷ".
+MAGNITUDES = {
+    "nghìn": Decimal(10**3),
+    "ngàn": Decimal(10**3),
+    "triệu": Decimal(10**6),
+    "tỷ": Decimal(10**9),
+    "nghìn tỷ": Decimal(10**12),
+    "ngàn tỷ": Decimal(10**12),
+}
 # Unit nouns after a number, longest first so "lao động" wins over shorter words.
 UNIT_NOUNS = (
     "lao động",
@@ -36,8 +45,16 @@ UNIT_NOUNS = (
     "xã",
     "thôn",
     "đồng",
+    "vnđ",
+    "vnd",
+    "đ",
     "mm",
 )
+# Unit nouns read as another: "644.000 đ" and "644.000 VNĐ" are amounts in đồng.
+UNIT_SYNONYMS = {"đ": "đồng", "vnđ": "đồng", "vnd": "đồng"}
+PERCENTAGE_POINTS = "điểm phần trăm"
+# What a rate is per: "đồng/người/tháng", "triệu đồng/hộ/năm", "%/năm".
+PER_NOUNS = ("lao động", "người", "khẩu", "hộ", "tháng", "năm", "ngày")
 
 
 def _alternation(words) -> str:
@@ -48,21 +65,38 @@ def _alternation(words) -> str:
 _QUAL = _alternation(QUALIFIER_WORDS)
 _MAG = _alternation(MAGNITUDES)
 _UNIT = _alternation(UNIT_NOUNS)
+_PER = _alternation(PER_NOUNS)
 # A number is not part of a date, time, fraction or identifier: no digit, letter, "/" or ":"
-# glued to either side (dates and fractions are read by other parsers).
+# glued to either side (dates and fractions are read by other parsers), except "đ" ("644.000đ").
 _QUANTITY = re.compile(
     rf"""
     (?:(?P<qual>{_QUAL})\s+)?
     (?<![\w/:.,])(?P<low>{NUMBER})
-    (?:\s*(?P<lowpct>%))?
-    (?:\s*[-–]\s*(?P<high>{NUMBER})(?![\w/:]))?
-    (?![\w/:]|[.,]\d)
-    (?:\s*(?P<pct>%))?
-    (?:\s+(?P<mag>{_MAG})(?!\w))?
-    (?:\s+(?P<unit>{_UNIT})(?!\w))?
+    (?:
+        (?P<glued>đ)(?!\w)
+      |
+        (?:\s*(?P<lowpct>%))?
+        (?:\s*[-–]\s*(?P<high>{NUMBER})(?![\w/:]))?
+        (?![\w/:]|[.,]\d)
+        (?:\s*(?P<pct>%)|\s+(?P<pp>điểm\s+phần\s+trăm)(?!\w))?
+        (?:\s+(?P<mag>{_MAG})(?!\w))?
+        (?:\s+(?P<unit>{_UNIT})(?!\w))?
+    )
+    (?P<per>(?:\s*/\s*(?:{_PER})(?!\w))+)?
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+_I_TO_Y = str.maketrans("ìíỉĩịÌÍỈĨỊ", "ỳýỷỹỵỲÝỶỸỴ")
+# Syllables spelled with i or y alike ("tỉ lệ"/"tỷ lệ", "kĩ"/"kỹ", "lí"/"lý", "Mĩ"/"Mỹ").
+_I_OR_Y = re.compile(r"(?<!\w)[tTkKlLmM][ìíỉĩịÌÍỈĨỊ](?!\w)")
+
+
+def canonical_spelling(text: str) -> str:
+    """One spelling of the syllables Vietnamese writes with i or y: "tỉ lệ" -> "tỷ lệ".
+
+    Same length as `text` (one code point for another, NFC), so spans found in the result
+    index `text` too: match words on canonical_spelling(text), slice the original."""
+    return _I_OR_Y.sub(lambda m: m[0].translate(_I_TO_Y), text)
 
 
 @dataclass(frozen=True)
@@ -77,10 +111,16 @@ class Quantity:
     end: int
     text: str
     denominator: Decimal | None = None  # "47/88 xã": 47 of 88
+    per: tuple[str, ...] = ()  # a rate's denominators: "đ/người/tháng" -> ("người", "tháng")
 
     @property
     def is_percent(self) -> bool:
-        return self.unit == "%"
+        """A percentage or a difference of percentages ("0,5 điểm phần trăm")."""
+        return self.unit in ("%", PERCENTAGE_POINTS)
+
+    @property
+    def is_percentage_points(self) -> bool:
+        return self.unit == PERCENTAGE_POINTS
 
 
 def parse_number(token: str) -> Decimal:
@@ -109,26 +149,40 @@ def find_fractions(text: str) -> list[Quantity]:
     ]
 
 
+def _scaled(number: Decimal, scale: Decimal) -> Decimal:
+    """ "1,58 triệu" is 1580000, not 1580000.00: whole amounts carry no decimal places."""
+    value = number * scale
+    return value.to_integral_value() if scale != 1 and value == value.to_integral_value() else value
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in `text`, in order, with spans relative to `text`; fractions included."""
     found = find_fractions(text)
-    for m in _QUANTITY.finditer(text):
+    for m in _QUANTITY.finditer(canonical_spelling(text)):
         low = parse_number(m["low"])
         high = parse_number(m["high"]) if m["high"] else None
-        scale = MAGNITUDES[m["mag"].lower()] if m["mag"] else Decimal(1)
+        mag = " ".join(m["mag"].lower().split()) if m["mag"] else None
+        scale = MAGNITUDES[mag] if mag else Decimal(1)
         unit = "%" if (m["pct"] or m["lowpct"]) else (m["unit"].lower() if m["unit"] else None)
-        if m["mag"] and unit is None:
-            unit = m["mag"].lower()
+        if m["pp"]:
+            unit = PERCENTAGE_POINTS
+        if m["glued"]:
+            unit = "đ"
+        unit = UNIT_SYNONYMS.get(unit, unit)
+        if mag and unit is None:
+            unit = mag
+        per = tuple(w.strip().lower() for w in m["per"].split("/")[1:]) if m["per"] else ()
         qualifier = QUALIFIER_WORDS[m["qual"].lower()] if m["qual"] else None
         found.append(
             Quantity(
-                value=low * scale,
-                value_high=high * scale if high is not None else None,
+                value=_scaled(low, scale),
+                value_high=_scaled(high, scale) if high is not None else None,
                 qualifier=qualifier,
                 unit=unit,
                 start=m.start(),
                 end=m.end(),
-                text=m.group(0),
+                text=text[m.start() : m.end()],
+                per=per,
             )
         )
     return sorted(found, key=lambda q: q.start)

@@ -1,7 +1,8 @@
 """Place mentions in Vietnamese text and their resolution to official units, in context.
 
 "huyện Na Rì, Chợ Đồn, thành phố Bắc Kạn" gives three mentions; "Trung Hòa" in an article
-about Bắc Kạn resolves to the Xã Trung Hoà of Bắc Kạn, not to the one in Hà Nội.
+about Bắc Kạn resolves to the Xã Trung Hoà of Bắc Kạn, not to the one in Hà Nội. "cả nước" is
+the country and "Vùng Tây Nguyên", "ĐBSCL" are macro-regions, by the names the index knows.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from app.vn.normalize import normalize_name
-from app.vn.units import AdminUnit, UnitIndex
+from app.vn.normalize import canonical_tone_marks, normalize_name
+from app.vn.units import ABOVE_PROVINCES, AdminUnit, UnitIndex
 
 # Type word as written in running text -> levels it may denote (None: below communes).
 # "thành phố" may be a province (Hà Nội) or a district-level city (Bắc Kạn).
@@ -47,9 +48,13 @@ class PlaceMention:
     name: str  # as written, without the type word
     start: int
     end: int
+    # Levels a mention found by its own name may denote: the country and macro-regions.
+    level_hint: tuple[str, ...] | None = None
 
     @property
     def levels(self) -> tuple[str, ...] | None:
+        if self.level_hint is not None:
+            return self.level_hint
         if self.type_word is None:
             return ("province", "district")
         return TYPE_WORDS[self.type_word.lower()]
@@ -123,6 +128,26 @@ def find_known_names(text: str, index: UnitIndex, on: dt.date) -> list[PlaceMent
                     found.append(PlaceMention(None, candidate, m.start(), end))
                 break
     return found
+
+
+def find_regions_above_provinces(text: str, index: UnitIndex, on: dt.date) -> list[PlaceMention]:
+    """The country and the macro-regions by their names and aliases, with or without "vùng":
+    "cả nước", "toàn quốc", "Việt Nam", "Vùng Tây Nguyên", "Đồng bằng sông Cửu Long", "ĐBSCL"."""
+    names = {n for u in index.above_provinces(on) for n in (u.name, *u.aliases)}
+    if not names:
+        return []
+    words = (r"\s+".join(re.escape(w) for w in canonical_tone_marks(n).split()) for n in names)
+    pattern = re.compile(
+        r"(?<!\w)(?:vùng\s+)?(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+    )
+    # Same length as `text` (NFC in, NFC out; only tone marks move), so spans index `text`.
+    searchable = canonical_tone_marks(text)
+    if len(searchable) != len(text):
+        searchable = text
+    return [
+        PlaceMention(None, text[m.start() : m.end()], m.start(), m.end(), ABOVE_PROVINCES)
+        for m in pattern.finditer(searchable)
+    ]
 
 
 def _previous_word_start(text: str, pos: int) -> int:
@@ -206,9 +231,24 @@ def _lineage(unit: AdminUnit, index: UnitIndex) -> set[str]:
 def recognize_places(
     text: str, index: UnitIndex, on: dt.date, context: tuple[str, ...] = ()
 ) -> list[ResolvedPlace]:
-    """Typed mentions and bare province or district names, resolved together, in text order."""
-    typed = find_places(text)
+    """Typed mentions, the country and macro-regions, and bare province or district names,
+    resolved together, in text order."""
+    above = find_regions_above_provinces(text, index, on)
+    # "các tỉnh Tây Nguyên", "13 tỉnh ĐBSCL": provinces of a region, unless a unit has that name.
+    typed = [
+        m
+        for m in find_places(text)
+        if not (
+            _candidates(m, index, on)[1] == [] and any(a.start <= m.end - len(m.name) < a.end for a in above)
+        )
+    ]
     spans = [(m.start, m.end) for m in typed]
-    bare = [b for b in find_known_names(text, index, on) if not any(s <= b.start < e for s, e in spans)]
-    mentions = sorted(typed + bare, key=lambda m: m.start)
+    above = [a for a in above if not _overlaps(a, spans)]
+    spans += [(m.start, m.end) for m in above]
+    bare = [b for b in find_known_names(text, index, on) if not _overlaps(b, spans)]
+    mentions = sorted(typed + above + bare, key=lambda m: m.start)
     return resolve_places(mentions, index, on, context)
+
+
+def _overlaps(mention: PlaceMention, spans: list[tuple[int, int]]) -> bool:
+    return any(mention.start < e and s < mention.end for s, e in spans)

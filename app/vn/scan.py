@@ -1,6 +1,7 @@
 """Every number-like token of a text, classified: nothing is silently dropped.
 
-A token is a quantity (counts, rates, money, ranges, fractions) or something else: a date,
+A token is a quantity (counts, rates, money, ranges, fractions; a rate's "/người/tháng" is in
+its quantity's `per`) or something else: a date,
 a time, a year, an ordinal ("lần thứ XXV"), a label ("Dự án 2", "Phường 5"), a code
 ("dt3-1ece3c46ad25.jpg") or a phone number. What fits none of these is "unclassified".
 """
@@ -59,7 +60,11 @@ def classify_numbers(text: str) -> list[NumberToken]:
 def _kind(text: str, m: re.Match, spans, quantities) -> tuple[str, Quantity | None]:
     start, end = m.span()
     before, after = text[start - 1 : start], text[end : end + 1]
-    if (before.isalpha() or after.isalpha()) or (after == "." and text[end + 1 : end + 2].isalpha()):
+    # "644.000đ/người/tháng": a glued "đ" is the đồng of an amount, not part of a code.
+    dong = after in ("đ", "Đ") and not text[end + 1 : end + 2].isalnum()
+    if (before.isalpha() or (after.isalpha() and not dong)) or (
+        after == "." and text[end + 1 : end + 2].isalpha()
+    ):
         return "code", None  # part of a file name, an identifier, a URL
     for s, e, kind, _ in spans:
         if s <= start and end <= e:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from app.vn.normalize import fold, normalize_name, squash_spaces
 
 REFORM_DATE = dt.date(2025, 7, 1)
+ABOVE_PROVINCES = ("country", "macro_region")
 
 # Type words as official names spell them, longest first, with the level they can denote.
 UNIT_TYPES = {
@@ -45,11 +46,13 @@ class AdminUnit:
     code: str
     name: str  # official name with its type word, e.g. "Xã Trung Hoà"
     unit_type: str
-    level: str  # province, district, commune
+    level: str  # province, district, commune; country, macro_region above the provinces
     parent_code: str | None
-    province_code: str
+    province_code: str | None  # None above the provinces
     valid_from: dt.date | None  # None: since before the records begin
     valid_to: dt.date | None  # None: still valid
+    # Other names the text may use: "cả nước" for the country, "ĐBSCL" for a macro-region.
+    aliases: tuple[str, ...] = ()
 
     @property
     def bare_name(self) -> str:
@@ -73,20 +76,27 @@ class UnitIndex:
     units: list[AdminUnit]
     _by_code: dict[str, list[AdminUnit]] = field(default_factory=dict, init=False, repr=False)
     _by_name: dict[str, list[AdminUnit]] = field(default_factory=dict, init=False, repr=False)
+    _above: list[AdminUnit] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_code, by_name = defaultdict(list), defaultdict(list)
         for unit in self.units:
             by_code[unit.code].append(unit)
-            by_name[unit.name_folded].append(unit)
+            for key in dict.fromkeys((unit.name_folded, *(fold(normalize_name(a)) for a in unit.aliases))):
+                by_name[key].append(unit)
         self._by_code, self._by_name = dict(by_code), dict(by_name)
+        self._above = [u for u in self.units if u.level in ABOVE_PROVINCES]
 
     def get(self, code: str, on: dt.date) -> AdminUnit | None:
         return next((u for u in self._by_code.get(code, ()) if u.valid_on(on)), None)
 
     def named(self, name: str, on: dt.date) -> list[AdminUnit]:
-        """Units whose bare name folds like `name` (either tone-mark convention), valid on `on`."""
+        """Units whose bare name or alias folds like `name` (either tone-mark convention), valid on `on`."""
         return [u for u in self._by_name.get(fold(normalize_name(name)), ()) if u.valid_on(on)]
+
+    def above_provinces(self, on: dt.date) -> list[AdminUnit]:
+        """The country and the macro-regions valid on `on`."""
+        return [u for u in self._above if u.valid_on(on)]
 
     def ancestors(self, unit: AdminUnit) -> list[str]:
         """Codes of the unit's parent, grandparent..., in the unit's own era."""

@@ -6,7 +6,9 @@ import os
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
+import yaml
 from sqlalchemy import text
 
 from app.db import make_engine
@@ -44,6 +46,7 @@ CONTRACT = {
         "program_name",
         "region_code",
         "region_name",
+        "region_valid_from",
         "amount_vnd",
         "amount_high_vnd",
         "qualifier",
@@ -64,6 +67,7 @@ CONTRACT = {
         "organization",
         "region_code",
         "region_name",
+        "region_valid_from",
         "kind",
         "text",
         "char_start",
@@ -73,6 +77,7 @@ CONTRACT = {
         "indicator_code",
         "region_code",
         "region_name",
+        "region_valid_from",
         "period_start",
         "period_end",
         "values",
@@ -92,10 +97,32 @@ CONTRACT = {
         "statement_count",
     },
     "regions": {"region_code", "name", "level", "parent_code", "province_code", "valid_from", "valid_to"},
-    "officials": {"person_name", "position_title", "organization", "region_code", "report_slug"},
+    "officials": {
+        "person_name",
+        "position_title",
+        "organization",
+        "region_code",
+        "region_valid_from",
+        "report_slug",
+    },
     "programs": {"program_code", "name_vi", "parent_code"},
     "indicators": {"indicator_code", "name_vi", "name_en", "unit"},
     "region_successors": {"predecessor_code", "successor_code", "coverage"},
+    "region_members": {"group_code", "group_level", "group_valid_from", "member_code", "member_level"},
+    "series": {
+        "indicator_code",
+        "region_code",
+        "region_valid_from",
+        "period_start",
+        "period_end",
+        "value",
+        "figure_id",
+        "report_slug",
+        "rule",
+        "tie",
+        "alternative_values",
+        "alternative_report_slugs",
+    },
 }
 
 
@@ -127,6 +154,58 @@ def test_every_analytics_view_and_column_has_a_comment(loaded_engine):
     assert rows
     assert [(v, c) for v, c, comment, _ in rows if not comment] == []
     assert [v for v, _, _, view_comment in rows if not view_comment] == []
+
+
+def _views_with_region_code(conn) -> list[tuple[str, set[str]]]:
+    columns: dict[str, set[str]] = {}
+    for view, column, _, _ in _columns(conn):
+        columns.setdefault(view, set()).add(column)
+    return sorted((v, c) for v, c in columns.items() if "region_code" in c and v != "regions")
+
+
+def test_every_view_with_a_region_code_also_has_its_validity(loaded_engine):
+    """Codes were reused by the 2025 reform: a code alone does not name a region."""
+    with loaded_engine.connect() as conn:
+        views = _views_with_region_code(conn)
+    assert {v for v, _ in views} >= {"figures", "funding", "statements", "officials", "conflicts"}
+    assert [v for v, columns in views if "region_valid_from" not in columns] == []
+
+
+REUSED_CODE = "06457"  # Xã Minh Hòa until 30 June 2025, Xã Tuấn Sơn from 1 July 2025
+
+
+def _name_a_reused_code(seeds: Path) -> None:
+    """Point a figure, the funding item, a person and a statement of 000 at a reused code."""
+    path = seeds / "articles" / "000_a65e3a874b89616e.yaml"
+    mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for section in ("figures", "funding", "people", "statements"):
+        mapping[section][0]["region"] = REUSED_CODE
+    path.write_text(yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_joining_any_view_to_regions_on_code_and_validity_gives_exactly_one_region(engine, seeds_copy):
+    _name_a_reused_code(seeds_copy)
+    load_seeds(engine, seeds_copy)
+    reused = 0
+    with engine.connect() as conn:
+        for view, _ in _views_with_region_code(conn):
+            counts = conn.execute(
+                text(f"""
+                SELECT x.region_code,
+                       (SELECT count(*) FROM analytics.regions g
+                        WHERE g.region_code = x.region_code
+                          AND g.valid_from IS NOT DISTINCT FROM x.region_valid_from) AS by_both,
+                       (SELECT count(*) FROM analytics.regions g
+                        WHERE g.region_code = x.region_code) AS by_code
+                FROM analytics.{view} x WHERE x.region_code IS NOT NULL
+            """)
+            ).all()
+            assert counts, view
+            assert {c.by_both for c in counts} == {1}, view
+            reused += sum(c.region_code == REUSED_CODE and c.by_code == 2 for c in counts)
+    # figures, funding, statements and officials each name the reused code: a join on the code
+    # alone would give two regions for each of those rows.
+    assert reused >= 4
 
 
 def test_every_view_is_readable_and_not_empty(loaded_engine):

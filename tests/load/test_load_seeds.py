@@ -260,3 +260,139 @@ def test_a_loader_that_may_not_wait_fails_cleanly_and_is_logged_as_failed(engine
     with engine.connect() as conn:
         last = conn.execute(text("SELECT status, message FROM load_runs ORDER BY id DESC LIMIT 1")).one()
     assert last.status == "failed" and "LoadLocked" in last.message
+
+
+def _reuse_nong_ngoc_nams_key_for_pham_duy_hung(seeds: Path) -> Path:
+    """Article 000 calls Phạm Duy Hưng by the key that 002 gives Nông Ngọc Nam."""
+    path = seeds / "articles" / "000_a65e3a874b89616e.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("key: pham-duy-hung\n", "key: nong-ngoc-nam\n").replace(
+            "person: pham-duy-hung\n", "person: nong-ngoc-nam\n"
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("command", ["check", "load-seeds"])
+def test_a_person_key_reused_for_another_person_fails_naming_both_files_and_writes_nothing(
+    seeds_copy, db_url, engine, command
+):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    path = _reuse_nong_ngoc_nams_key_for_pham_duy_hung(seeds_copy)
+    other = seeds_copy / "articles" / "002_8bb7c323e6b1daaf.yaml"
+    result = CliRunner().invoke(cli, [command, "--seeds-dir", str(seeds_copy)], env={"DATABASE_URL": db_url})
+    assert result.exit_code == 1
+    assert (
+        f"{other}: people: key 'nong-ngoc-nam' names 'Nông Ngọc Nam' here but 'Phạm Duy Hưng' in {path}"
+        in (result.output)
+    )
+    assert "Traceback" not in result.output
+    with engine.connect() as conn:  # not even migrated: nothing was written
+        assert conn.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar() == 0
+
+
+def test_the_same_person_in_two_reports_is_one_person_with_two_positions(engine, seeds_copy):
+    """Keys are not scoped per file: one official named by two reports stays linkable."""
+    page = seeds_copy / "articles" / f"{ARTICLE_004}.txt"
+    lines = page.read_text(encoding="utf-8").split("\n")
+    lines.insert(3, "Phó Chủ tịch UBND tỉnh Phạm Duy Hưng chỉ đạo các ngành tiếp tục thực hiện.")
+    page.write_text("\n".join(lines), encoding="utf-8")
+    with _mapping_path(seeds_copy).open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\npeople:\n  - key: pham-duy-hung\n    name: Phạm Duy Hưng\n"
+            '    title: Phó Chủ tịch UBND tỉnh Bắc Kạn\n    region: "06"\n'
+        )
+    load_seeds(engine, seeds_copy)
+    with engine.connect() as conn:
+        reports, names = conn.execute(
+            text(
+                "SELECT count(DISTINCT report_slug), count(DISTINCT person_name) FROM analytics.officials"
+                " WHERE person_key = 'pham-duy-hung'"
+            )
+        ).one()
+    assert (reports, names) == (2, 1)
+
+
+def _add_attainment_of_120_percent(seeds: Path, indicator: str) -> Path:
+    """Article 004 gains "đạt 120% chỉ tiêu" in its body and a figure for it."""
+    page = seeds / "articles" / f"{ARTICLE_004}.txt"
+    lines = page.read_text(encoding="utf-8").split("\n")
+    lines.insert(3, "Năm 2023, tỉnh đạt 120% chỉ tiêu giảm hộ nghèo.")
+    page.write_text("\n".join(lines), encoding="utf-8")
+    path = _mapping_path(seeds)
+    figure = {"key": "plan-attainment-2023", "indicator": indicator, "quote": "đạt 120% chỉ tiêu"}
+    figure |= {"value": 120, "period": "2023", "status": "actual"}
+    _edit(path, lambda d: d["figures"].append(figure))
+    return path
+
+
+def test_attainment_of_120_percent_of_a_plan_loads_as_plan_attainment(engine, seeds_copy):
+    _add_attainment_of_120_percent(seeds_copy, "plan_attainment")
+    load_seeds(engine, seeds_copy)
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT indicator_code, unit, value, evidence_text FROM analytics.figures"
+                " WHERE figure_id = :id"
+            ),
+            {"id": f"{SLUG_004}:plan-attainment-2023"},
+        ).one()
+    assert tuple(row) == ("plan_attainment", "percent_ratio", Decimal(120), "đạt 120% chỉ tiêu")
+
+
+def test_a_rate_of_120_under_a_share_indicator_is_refused_by_check_naming_file_and_fact(seeds_copy):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    path = _add_attainment_of_120_percent(seeds_copy, "poor_household_rate")
+    result = CliRunner().invoke(cli, ["check", "--seeds-dir", str(seeds_copy)])
+    assert result.exit_code == 1
+    n = len(read_mapping(path).figures) - 1
+    assert (
+        f"{path}: figures[{n}] (plan-attainment-2023): value 120 is outside 0-100: poor_household_rate"
+        " is a share (unit percent)" in result.output
+    )
+    assert "Traceback" not in result.output
+
+
+def _spans(engine) -> dict:
+    with engine.connect() as conn:
+        return {
+            view: conn.execute(
+                text(f"SELECT {key}, char_start, char_end, {words} FROM analytics.{view} ORDER BY 1")
+            ).all()
+            for view, key, words in (
+                ("figures", "figure_id", "evidence_text"),
+                ("statements", "statement_id", "text"),
+            )
+        } | {
+            "reports": conn.execute(
+                text("SELECT report_slug, text, body_start, body_end FROM analytics.reports ORDER BY 1")
+            ).all()
+        }
+
+
+def test_a_page_saved_with_a_bom_and_crlf_loads_to_the_same_text_and_offsets(
+    engine, new_database, seeds_copy
+):
+    from app.db import make_engine
+
+    page = seeds_copy / "articles" / "000_a65e3a874b89616e.txt"
+    plain = page.read_text(encoding="utf-8")
+    assert "\r" not in plain and plain.count("\n") > 10
+    load_seeds(engine, seeds_copy)
+    page.write_bytes(b"\xef\xbb\xbf" + plain.replace("\n", "\r\n").encode("utf-8"))
+    windows = make_engine(new_database())
+    try:
+        load_seeds(windows, seeds_copy)
+        assert _spans(windows) == _spans(engine)
+    finally:
+        windows.dispose()
+    page.write_bytes(plain.replace("\n", "\r").encode("utf-8"))  # old Mac line endings: CR alone
+    assert not load_seeds(engine, seeds_copy).result.changed

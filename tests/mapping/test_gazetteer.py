@@ -16,6 +16,10 @@ def test_unit_counts_before_and_after_the_reform(gazetteer):
         ("commune", False): 10051,
         ("province", True): 34,
         ("commune", True): 3321,
+        ("country", False): 1,
+        ("country", True): 1,
+        ("macro_region", False): 6,
+        ("macro_region", True): 6,
     }
 
 

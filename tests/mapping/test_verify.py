@@ -146,3 +146,50 @@ def test_left_out_passages_explain_numbers_and_must_explain_one():
     data["left_out"].append({"quote": "Năm 2023", "reason": "stale"})
     with pytest.raises(MappingError, match=r"left_out\[2\]: 'Năm 2023' leaves out no number"):
         _verify(Mapping.model_validate(data), check_coverage=True)
+
+
+@pytest.mark.parametrize(
+    ("quote", "value", "unit", "measure", "ok"),
+    [
+        ("giảm 0,5 điểm phần trăm", "-0.5", "percentage_points", "change", True),
+        ("tỷ lệ hộ nghèo còn 0,5 điểm phần trăm", "0.5", "percent", "level", False),
+        ("trên 227 tỉ đồng", "227000000000", "vnd", "level", True),
+        ("644.000đ/người/tháng", "644000", "vnd", "level", True),
+    ],
+)
+def test_spelling_variants_state_their_values(quote, value, unit, measure, ok):
+    qualifier = "more_than" if quote.startswith("trên") else None
+    assert (check_value(quote, Decimal(value), None, qualifier, unit, measure) is None) is ok
+
+
+def _with_trust(figure: dict, report: dict) -> Mapping:
+    data = _mapping(**figure).model_dump(exclude_none=True)
+    data["report"] |= report
+    return Mapping.model_validate(data)
+
+
+def test_a_drafted_mapping_is_unreviewed_until_it_says_reviewed():
+    assert _mapping().report.is_reviewed is True
+    drafted = _with_trust(
+        {"confidence": "low", "review_note": "period guessed"}, {"drafted_by": "povertydb draft 0.1.0"}
+    )
+    assert drafted.report.is_reviewed is False
+    (row,) = _verify(drafted).observations
+    assert (row["confidence"], row["review_note"]) == ("low", "period guessed")
+    assert _verify(drafted).report["reviewed"] is False
+    reviewed = _with_trust({}, {"drafted_by": "povertydb draft 0.1.0", "reviewed": True})
+    assert (reviewed.report.is_reviewed, _verify(reviewed).report["drafted_by"]) == (
+        True,
+        "povertydb draft 0.1.0",
+    )
+
+
+def test_a_confidence_outside_the_vocabulary_is_refused():
+    with pytest.raises(ValueError, match="confidence"):
+        _with_trust({"confidence": "certain"}, {})
+
+
+@pytest.mark.parametrize("region", ["VN", "VN-4"])
+def test_a_figure_for_the_country_or_a_macro_region_verifies(region):
+    (row,) = _verify(_mapping(region=region)).observations
+    assert row["region_code"] == region

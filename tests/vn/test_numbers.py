@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.vn.numbers import find_quantities, format_number, parse_number
+from app.vn.numbers import canonical_spelling, find_quantities, format_number, parse_number
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,68 @@ def test_a_formatted_count_is_found_in_a_sentence_with_its_exact_span(n):
     (q,) = find_quantities(sentence)
     assert q.value == n and q.unit == "hộ"
     assert sentence[q.start : q.end] == q.text
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "value", "qualifier", "unit", "per"),
+    [
+        (
+            "Tổng vốn đầu tư trên 227 tỉ đồng cho huyện",
+            "trên 227 tỉ đồng",
+            "227000000000",
+            "more_than",
+            "đồng",
+            (),
+        ),
+        ("hỗ trợ 12 tỉ đồng", "12 tỉ đồng", "12000000000", None, "đồng", ()),
+        (
+            "chuẩn nghèo khu vực nông thôn là 644.000đ/người/tháng.",
+            "644.000đ/người/tháng",
+            "644000",
+            None,
+            "đồng",
+            ("người", "tháng"),
+        ),
+        ("mỗi hộ được 644.000 đ, nhận tại xã", "644.000 đ", "644000", None, "đồng", ()),
+        ("thu nhập bình quân đạt 1,58 triệu", "1,58 triệu", "1580000", None, "triệu", ()),
+        (
+            "thu nhập bình quân 1,58 triệu đồng/người/tháng",
+            "1,58 triệu đồng/người/tháng",
+            "1580000",
+            None,
+            "đồng",
+            ("người", "tháng"),
+        ),
+        ("dư nợ đạt 1.200 nghìn tỷ đồng", "1.200 nghìn tỷ đồng", "1200000000000000", None, "đồng", ()),
+        ("gần 5 ngàn tỉ đồng", "gần 5 ngàn tỉ đồng", "5000000000000", "nearly", "đồng", ()),
+        ("giảm 0,5 điểm phần trăm so với", "0,5 điểm phần trăm", "0.5", None, "điểm phần trăm", ()),
+        ("vay tối đa 100 triệu đồng/hộ", "tối đa 100 triệu đồng/hộ", "100000000", "at_most", "đồng", ("hộ",)),
+        ("giảm bình quân 1,5%/năm", "1,5%/năm", "1.5", None, "%", ("năm",)),
+    ],
+)
+def test_spelling_variants_of_amounts_and_rates_read_alike(text, words, value, qualifier, unit, per):
+    (q,) = find_quantities(text)
+    assert (q.text, q.value, q.qualifier, q.unit, q.per) == (words, Decimal(value), qualifier, unit, per)
+    assert text[q.start : q.end] == words
+    assert str(q.value) == value  # "1,58 triệu" is written 1580000, as a mapping states it
+
+
+def test_percentage_points_are_a_percentage_but_not_a_share():
+    (points,) = find_quantities("tỷ lệ hộ nghèo giảm 0,5 điểm phần trăm")
+    (share,) = find_quantities("tỷ lệ hộ nghèo còn 0,5%")
+    assert (points.is_percent, points.is_percentage_points) == (True, True)
+    assert (share.is_percent, share.is_percentage_points) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("tỉ lệ hộ nghèo", "tỷ lệ hộ nghèo"), ("Tỉ lệ", "Tỷ lệ"), ("kĩ thuật", "kỹ thuật"), ("lí do", "lý do")],
+)
+def test_i_and_y_spellings_of_a_syllable_read_alike(one, other):
+    assert canonical_spelling(one) == canonical_spelling(other)
+    assert len(canonical_spelling(one)) == len(one)
+
+
+def test_canonical_spelling_leaves_other_words_alone():
+    text = "tỉnh Tiền Giang, tin tức, Lí Nhân"
+    assert canonical_spelling(text) == "tỉnh Tiền Giang, tin tức, Lý Nhân"

@@ -110,3 +110,38 @@ def test_a_persons_name_is_not_read_as_a_bare_place_name(index):
 def test_places_of_the_seed_articles_resolve_to_their_official_units(index, stem, expected):
     found = _resolved(article(stem), index)
     assert {k: found.get(k, "missing") for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "code"),
+    [
+        ("Tỷ lệ hộ nghèo cả nước còn 2,93%", "cả nước", "VN"),
+        ("Hội nghị toàn quốc tổng kết giảm nghèo", "toàn quốc", "VN"),
+        ("Việt Nam hoàn thành sớm mục tiêu", "Việt Nam", "VN"),
+        ("Vùng Tây Nguyên có tỷ lệ nghèo cao", "Vùng Tây Nguyên", "VN-4"),
+        ("các tỉnh Tây Nguyên giảm nhanh", "Tây Nguyên", "VN-4"),
+        ("vùng Đồng bằng sông Cửu Long giảm 1,2%", "vùng Đồng bằng sông Cửu Long", "VN-6"),
+        ("13 tỉnh ĐBSCL đều đạt", "ĐBSCL", "VN-6"),
+        ("các tỉnh miền núi phía Bắc còn nhiều hộ nghèo", "miền núi phía Bắc", "VN-2"),
+        ("vùng Trung du và miền núi phía Bắc dẫn đầu", "vùng Trung du và miền núi phía Bắc", "VN-2"),
+        ("Đồng bằng sông Hồng thấp nhất", "Đồng bằng sông Hồng", "VN-1"),
+        ("Bắc Trung Bộ và duyên hải miền Trung giảm", "Bắc Trung Bộ và duyên hải miền Trung", "VN-3"),
+        ("vùng Đông Nam Bộ gần như không còn hộ nghèo", "vùng Đông Nam Bộ", "VN-5"),
+    ],
+)
+def test_the_country_and_the_macro_regions_resolve_by_their_names(index, text, words, code):
+    for on in (BEFORE, AFTER):
+        (resolved,) = [r for r in recognize_places(text, index, on) if r.unit is not None]
+        assert text[resolved.mention.start : resolved.mention.end] == words
+        assert (resolved.unit.code, resolved.unit.valid_on(on)) == (code, True)
+
+
+def test_a_macro_region_is_the_version_of_the_texts_era(index):
+    (before,) = recognize_places("Tây Nguyên", index, BEFORE)
+    (after,) = recognize_places("Tây Nguyên", index, AFTER)
+    assert (before.unit.valid_to, after.unit.valid_from) == (dt.date(2025, 6, 30), dt.date(2025, 7, 1))
+
+
+def test_a_province_name_inside_a_region_name_is_not_a_second_mention(index):
+    text = "vùng Đồng bằng sông Cửu Long và tỉnh Gia Lai"
+    assert _resolved(text, index) == {"vùng Đồng bằng sông Cửu Long": "VN-6", "tỉnh Gia Lai": "64"}

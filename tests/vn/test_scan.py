@@ -89,3 +89,23 @@ def test_figures_of_the_seed_articles_read_right(stem, words, value, high, quali
         qualifier,
         unit,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "token", "unit", "per"),
+    [
+        ("Chuẩn nghèo nông thôn là 644.000đ/người/tháng.", "644.000", "đồng", ("người", "tháng")),
+        ("Mức hỗ trợ 644.000 đ mỗi tháng", "644.000", "đồng", ()),
+        ("với tổng kinh phí trên 227 tỉ đồng", "227", "đồng", ()),
+        ("giảm 0,5 điểm phần trăm", "0,5", "điểm phần trăm", ()),
+    ],
+)
+def test_amounts_with_a_glued_dong_and_rates_are_quantities_not_codes(text, token, unit, per):
+    (found,) = [t for t in classify_numbers(text) if t.text == token]
+    assert found.kind == "quantity"
+    assert (found.quantity.unit, found.quantity.per) == (unit, per)
+
+
+def test_ti_and_ty_spellings_give_the_same_amount():
+    values = [classify_numbers(f"trên 227 {w} đồng")[0].quantity.value for w in ("tỉ", "tỷ")]
+    assert values == [Decimal(227 * 10**9)] * 2

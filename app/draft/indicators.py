@@ -1,0 +1,201 @@
+"""Which indicator a number measures, from the cue phrases of seeds/reference/indicators.yaml.
+
+The words before the number (to the start of its clause) and after it (to the next number or
+the end of the clause) are joined without the number, so "thoát 300 hộ cận nghèo" reads as
+"thoát hộ cận nghèo". Every cue of every indicator whose unit fits the number is scored by
+its length and its distance from the number; the best one wins. No fitting cue: no indicator.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.draft.text import fold_phrase
+from app.mapping.reference import IndicatorDef
+from app.vn.numbers import Quantity
+
+# Unit noun after a number -> indicator units it can count.
+NOUN_UNITS = {
+    "hộ": {"households"},
+    "người": {"persons", "workers"},
+    "lao động": {"workers", "persons"},
+    "dự án": {"projects", "models"},
+    "mô hình": {"models", "projects"},
+    "công trình": {"works"},
+    "căn nhà": {"houses"},
+    "thẻ": {"cards"},
+    "lớp": {"classes"},
+    "xã": {"communes"},
+    "thôn": {"villages"},
+}
+COUNTS = {
+    "households",
+    "persons",
+    "workers",
+    "projects",
+    "models",
+    "works",
+    "houses",
+    "cards",
+    "classes",
+    "communes",
+    "villages",
+}
+_CHANGE_BEFORE = re.compile(
+    r"(?:giam|tang)(?: duoc| them| len)?(?: so voi [^,;]{0,30}? la)?\s*$"
+    r"|(?:giam|tang)(?: [a-z]+){1,5} them\s*$"
+)
+_LEVEL_AFTER_CHANGE = re.compile(r"(?:con|xuong con|xuong|len)\s*$")
+_PER_YEAR = re.compile(r"^\s*(?:/\s*nam|moi nam|binh quan moi nam|hang nam)")
+ATTAIN_BEFORE = re.compile(r"dat\s*$")
+ATTAIN_AFTER = re.compile(r"^\s*(?:so voi\s+)?(?:chi tieu|ke hoach|muc tieu)")
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str | None
+    confidence: str  # high, medium, low
+    note: str | None
+    sign: int  # -1 a fall, +1 a rise, 0 not a change
+
+
+_CATEGORY = re.compile(r"\s*(?:ho |can ngheo|moi thoat ngheo|ngheo)")
+# Stocks of households: "cho 108 hộ nghèo" (given to them) never counts them.
+STOCKS = {
+    "poor_households",
+    "near_poor_households",
+    "multidimensional_poor_near_poor_households",
+    "ethnic_minority_poor_households",
+}
+_BENEFICIARY = re.compile(r"(?:cho|giup|giup do|ho tro)\s*$")
+
+
+_OWN_NOUN = re.compile(r"\s*([a-z]+)")
+_LINK_WORDS = {
+    "va",
+    "trong",
+    "so",
+    "tren",
+    "nam",
+    "tai",
+    "o",
+    "cua",
+    "theo",
+    "voi",
+    "tu",
+    "den",
+    "la",
+    "hoac",
+    "nguoi",
+    "ho",
+    "lao",
+}
+
+
+def _window(after: str) -> str:
+    """The noun phrase after a number: up to the first comma, and on across commas only while
+    a list repeats its head noun ("hộ nghèo, hộ cận nghèo có nhu cầu …")."""
+    parts = after.split(",")
+    head = parts[0].split()[:1]
+    kept = [parts[0]]
+    for part in parts[1:]:
+        if (head and part.split()[:1] == head) or _CATEGORY.match(part):
+            kept.append(part)
+        else:
+            break
+    return ",".join(kept)
+
+
+class IndicatorFinder:
+    def __init__(self, indicators: dict[str, IndicatorDef]):
+        self.indicators = indicators
+        self.cues = [(code, fold_phrase(c)) for code, ind in indicators.items() for c in ind.cues]
+
+    def choose(self, q: Quantity, before: str, after: str, near: str | None = None) -> Choice:
+        """`before` and `after`: folded words on either side of the number in its clause;
+        `near`: the part of `before` since the previous number, tried first."""
+        change = bool(_CHANGE_BEFORE.search(before)) and not _LEVEL_AFTER_CHANGE.search(before)
+        sign = 0
+        if change:
+            tail = before[-50:]
+            sign = -1 if tail.rfind("giam") > tail.rfind("tang") else 1
+        if q.is_percent and ATTAIN_BEFORE.search(before) and ATTAIN_AFTER.search(after):
+            code = self._attainment(before + " " + after)
+            if code:
+                return Choice(code, "medium", "attainment of a plan: read from 'đạt …% chỉ tiêu/kế hoạch'", 0)
+        units = self._units(q)
+        if re.match(r"\s*diem phan tram", after):
+            units = {"percentage_points"}  # "0,5 điểm phần trăm": a difference of rates
+        elif q.is_percent:
+            units = (
+                {"percentage_points"} if change or _PER_YEAR.search(after) else {"percent", "percent_ratio"}
+            )
+        skip = STOCKS if _BENEFICIARY.search(before) else set()
+        # "tặng 500 suất quà cho hộ nghèo": a bare number followed by a noun of its own counts
+        # that noun; only a cue that starts right after the number can name what it counts.
+        own = _OWN_NOUN.match(after) if q.unit is None and not q.is_percent else None
+        junction_only = bool(own) and own[1] not in _LINK_WORDS
+        best = None
+        for b, a in ((near, _window(after)), (before, _window(after)), (before, after)):
+            if b is not None and best is None:
+                best = self._best(b, a, units, change, skip, junction_only)
+        if (
+            best is None
+            and q.is_percent
+            and change
+            and sign < 0
+            and "poor_household_rate_change" in self.indicators
+        ):
+            # Poverty news says "giảm thêm 4-5%" of the poor-household rate: a flagged guess.
+            return Choice(
+                "poor_household_rate_change",
+                "low",
+                "a fall in per cent with no subject named: the poor-household rate assumed",
+                sign,
+            )
+        if best is None:
+            return Choice(None, "low", "indicator not recognised", sign)
+        score, code, cue = best
+        confidence = "high" if score >= 20 else "medium" if score >= 0 else "low"
+        note = None if confidence == "high" else f"indicator guessed from the words '{cue}' some way off"
+        return Choice(code, confidence, note, sign)
+
+    def _best(
+        self, before: str, after: str, units: set[str], change: bool, skip=frozenset(), junction_only=False
+    ) -> tuple | None:
+        before, after = before.rstrip(), after.lstrip()
+        joined = before + " " + after
+        junction = len(before)
+        best: tuple[float, str, str] | None = None
+        for code, cue in self.cues:
+            ind = self.indicators[code]
+            if ind.unit not in units or (ind.measure == "change") != change or code in skip:
+                continue
+            for m in re.finditer(r"(?<![a-z])" + re.escape(cue) + r"(?![a-z])", joined):
+                if m.start() <= junction <= m.end():
+                    dist = 0.0
+                elif m.end() < junction:
+                    dist = float(junction - m.end())
+                else:
+                    dist = (m.start() - junction) * 0.3
+                if junction_only and not (junction <= m.start() <= junction + 1):
+                    continue
+                score = 3 * min(len(cue), 24) - dist
+                if best is None or score > best[0]:
+                    best = (score, code, cue)
+        return best
+
+    def _units(self, q: Quantity) -> set[str]:
+        if q.unit in ("đồng", "tỷ", "triệu", "nghìn", "ngàn"):
+            return {"vnd"}
+        if q.unit in NOUN_UNITS:
+            return NOUN_UNITS[q.unit]
+        return set(COUNTS)
+
+    def _attainment(self, words: str) -> str | None:
+        poverty = "ngheo" in words
+        for code in (("poverty_target_attainment_rate",) if poverty else ()) + ("plan_attainment",):
+            if code in self.indicators:
+                return code
+        return None
