@@ -65,6 +65,7 @@ def start_run(engine: Engine) -> int:
             session.execute(lock, {"cls": RUN_LOCK_CLASS, "id": run_id})
             session.execute(text(ABANDON_SQL), {"me": run_id, "cls": RUN_LOCK_CLASS})
     except BaseException:
+        session.invalidate()  # a session lock outlives a rollback: never give it back to the pool
         session.close()
         raise
     _run_sessions[run_id] = session
