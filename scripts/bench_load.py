@@ -32,6 +32,7 @@ def scratch_database():
             server = settings.database_url
         else:
             tmp = stack.enter_context(tempfile.TemporaryDirectory())
+            Path(tmp).chmod(0o755)  # as root the server runs as a system user, which must enter it
             server = stack.enter_context(embedded_server(Path(tmp) / "pgdata"))
         name = f"povertydb_bench_{uuid.uuid4().hex[:8]}"
         admin = server.replace("postgresql+psycopg://", "postgresql://", 1)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,7 +37,7 @@ def index(gazetteer) -> UnitIndex:
 
 
 @pytest.fixture(scope="session")
-def test_server(tmp_path_factory) -> Iterator[tuple[str, str, int]]:
+def test_server() -> Iterator[tuple[str, str, int]]:
     """(admin URL, TCP host, TCP port) of the server the tests use.
 
     TEST_DATABASE_URL's server, or an embedded one served on 127.0.0.1 through the same code
@@ -49,8 +51,20 @@ def test_server(tmp_path_factory) -> Iterator[tuple[str, str, int]]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with serve_embedded(tmp_path_factory.mktemp("embedded") / "pgdata", port) as server:
+    with embedded_data_dir() as data_dir, serve_embedded(data_dir, port) as server:
         yield server.admin_url, server.host, server.port
+
+
+@contextlib.contextmanager
+def embedded_data_dir() -> Iterator[Path]:
+    """A fresh data directory path in a temporary directory the embedded server's system user
+    (when the tests run as root) can enter; pytest's own tmp directories are 0700."""
+    root = Path(tempfile.mkdtemp(prefix="povertydb-test-"))
+    root.chmod(0o755)
+    try:
+        yield root / "pgdata"
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

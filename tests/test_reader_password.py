@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from app.cli import cli
 from app.readers import ensure_reader
 from app.scram import MIN_PASSWORD_LENGTH, saslprep, scram_verifier
+from tests.conftest import embedded_data_dir
 
 CASES = {
     "ascii": "plain-ascii-password",
@@ -115,11 +116,15 @@ def _postmaster_pid(data_dir: Path, process: subprocess.Popen) -> int:
     pytest.fail(f"no server started: {process.communicate()}")
 
 
-def test_the_password_never_reaches_the_embedded_servers_environment_or_files(tmp_path):
+def test_the_password_never_reaches_the_embedded_servers_environment_or_files():
+    with embedded_data_dir() as data_dir:  # one the server's system user can enter, as root too
+        _password_never_reaches_the_server(data_dir)
+
+
+def _password_never_reaches_the_server(data_dir: Path) -> None:
     """add-reader starts the embedded server itself; the server inherits nothing secret; and,
     the server being povertydb's own, no reader may connect to another database on it."""
     secret = f"secret-{uuid.uuid4().hex}"
-    data_dir = tmp_path / "pgdata"
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEST_DATABASE_URL")}
     env |= {"POVERTYDB_DATA_DIR": str(data_dir), "POVERTYDB_READER_PASSWORD": secret}
     process = subprocess.Popen(
@@ -130,10 +135,12 @@ def test_the_password_never_reaches_the_embedded_servers_environment_or_files(tm
         text=True,
     )
     try:
-        environ = Path(f"/proc/{_postmaster_pid(data_dir, process)}/environ").read_bytes()
+        pid = _postmaster_pid(data_dir, process)
+        environ = Path(f"/proc/{pid}/environ").read_bytes()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     finally:
         output, _ = process.communicate(timeout=120)
-    assert b"POVERTYDB_DATA_DIR" in environ  # the environment was read from the right process
+    assert str(data_dir).encode() in cmdline  # the environment was read from the right process
     assert secret.encode() not in environ
     assert b"POVERTYDB_READER_PASSWORD" not in environ
     assert process.returncode == 0, output

@@ -1,8 +1,9 @@
+import os
 from pathlib import Path
 
 import pytest
 
-from app.settings import Settings, SettingsError, normalize_url
+from app.settings import PROJECT_ROOT, Settings, SettingsError, normalize_url
 
 
 @pytest.mark.parametrize(
@@ -22,3 +23,11 @@ def test_without_database_url_the_embedded_server_is_used_in_the_data_dir(tmp_pa
     settings = Settings.from_env({"POVERTYDB_DATA_DIR": str(tmp_path / "pg")})
     assert settings.database_url is None
     assert settings.data_dir == Path(tmp_path / "pg")
+
+
+def test_the_default_data_dir_is_one_the_server_user_can_reach():
+    data_dir = Settings.from_env({}).data_dir
+    if os.geteuid() == 0:  # PostgreSQL then runs as a system user that may not enter the project
+        assert data_dir.parent.parent == Path("/var/lib/povertydb")
+    else:
+        assert data_dir == PROJECT_ROOT / ".povertydb" / "pgdata"

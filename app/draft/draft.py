@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from app.draft import DRAFTED_BY, NATIONAL_REGIONS_LOADED
+from app.draft import DRAFTED_BY
 from app.draft.body import is_inline_link, layout
 from app.draft.context import article_year
 from app.draft.facts import Article, FactDrafter
 from app.draft.indicators import IndicatorFinder
-from app.draft.regions import RegionFinder, national_scope
+from app.draft.regions import RegionFinder
 from app.draft.repair import repair
 from app.draft.statements import draft_statements
 from app.draft.text import fold_keep, paragraphs
@@ -66,17 +66,9 @@ class Drafter:
         valid_on = pub_date or dt.date(year, 1, 1)
         regions = RegionFinder(self.ref, valid_on)
         lead = text[page.body[0] : min(page.body[1], page.body[0] + 400)]
-        # A title about the country or a region beats a province its lead happens to name.
-        national = national_scope(fold_keep(page.title))
-        if national and not regions.places(page.title):
-            region, region_note = national, None
-        else:
-            region, region_note = regions.article_unit(page.title, lead)
-        if region is None and national_scope(fold_keep(lead)):
-            region, region_note = national_scope(fold_keep(lead)), "a national article, read from the lead"
-        # Until the country and its regions are loaded (see app/draft/__init__.py) a national
-        # article has no default region: only figures whose sentence names a unit are drafted.
-        usable = region if region and (not region.startswith("VN") or NATIONAL_REGIONS_LOADED) else None
+        # The most specific unit the title names, else the lead's: a province beats the country
+        # it is compared with, and a title about the country or a region makes a national article.
+        region, region_note = regions.article_unit(page.title, lead)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         report = {"slug": (slugify(page.title)[:48].strip("-") + "-" + digest[:6]), "title": page.title}
         if publisher and publisher in text:
@@ -108,8 +100,7 @@ class Drafter:
         if year_guessed:
             reviews.append(f"periods: the article's year {year} is a guess (no date printed)")
         excluded = self._excluded(text, page)
-        national = region if region and region.startswith("VN") else None
-        art = Article(text, page.body, usable, pub_date, national, year, excluded)
+        art = Article(text, page.body, region, pub_date, year, excluded)
         facts = FactDrafter(self.ref, self.finder, regions).draft(art)
         people, statements = draft_statements(text, page.body, paragraphs(text), excluded)
         person_rows = []
@@ -119,16 +110,16 @@ class Drafter:
             row = {"key": sp.key, "name": sp.name, "title": sp.title}
             if sp.organization:
                 row["organization"] = sp.organization
-            places = regions.places(sp.title, (usable,) if usable else ())
-            if places or usable:
-                row["region"] = places[-1][2] if places else usable
+            places = regions.places(sp.title, (region,) if region else ())
+            if places or region:
+                row["region"] = places[-1][2] if places else region
             person_rows.append(row)
         regions_of = {p["key"]: p.get("region") for p in person_rows}
         for s in statements:
-            if regions_of.get(s["person"], usable):
-                s["region"] = regions_of.get(s["person"], usable)
+            if regions_of.get(s["person"], region):
+                s["region"] = regions_of.get(s["person"], region)
             s["confidence"] = "medium"
-        mapping = {"report": report, "defaults": {"region": usable} if usable else {}}
+        mapping = {"report": report, "defaults": {"region": region} if region else {}}
         for name, rows in (
             ("figures", facts.figures),
             ("funding", facts.funding),

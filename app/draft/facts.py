@@ -6,12 +6,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from app.draft import NATIONAL_PENDING_REASON, NATIONAL_REGIONS_LOADED
 from app.draft.context import baseline_of, period_of, status_of
 from app.draft.funding import draft_funding
 from app.draft.indicators import IndicatorFinder
 from app.draft.quotes import as_number, left_out_item, number_end, quote_around, unique_key
-from app.draft.regions import RegionFinder, national_scope
+from app.draft.regions import RegionFinder
 from app.draft.text import Piece, clauses, containing, fold_keep, fold_phrase, paragraphs, sentences
 from app.mapping.reference import Reference
 from app.vn.dates import find_periods
@@ -57,9 +56,8 @@ class Drafted:
 class Article:
     text: str
     body: tuple[int, int]
-    region: str | None  # the article's own unit; None: no usable default (a national article)
+    region: str | None  # the article's own unit (VN or VN-n for a national article); None: none found
     published: dt.date | None
-    national: str | None  # "VN"/"VN-n" when the article speaks of the country or a region
     year: int
     excluded: list[tuple[int, int, str]]  # caption and headline lines: (start, end, reason)
 
@@ -132,7 +130,7 @@ class FactDrafter:
             if pattern.search(after) and not q.is_percent:
                 out.left_out.append(left_out_item(art, q, prev_end, nxt, reason))
                 return
-        if q.unit not in ("đồng",) and re.match(r"\s*(?:ti|ty|trieu|nghin|ngan)?\s*(?:dong|d/|d\b)", after):
+        if q.unit not in ("đồng",) and re.match(r"\s*(?:ty|trieu|nghin|ngan)?\s*(?:dong|d/|d\b)", after):
             out.left_out.append(
                 left_out_item(art, q, prev_end, nxt, "an amount the number reader cannot read yet")
             )
@@ -162,12 +160,10 @@ class FactDrafter:
         period, period_note = period_of(
             sent_before, text[q.end : sent.end], art.published, art.year, status, carried
         )
-        scope = national_scope(fold_keep(sent_before))
         notes = [n for n in (period_note,) if n]
         if status_guessed:
             notes.append(f"status '{status}' carried from the sentence before")
-        region = scope or self.regions.in_sentence(text[sent.start : q.start], art.region) or art.national
-        pending = (scope is not None or (region or "").startswith("VN")) and not NATIONAL_REGIONS_LOADED
+        region = self.regions.in_sentence(sent_before, art.region)
         if region is None:
             out.left_out.append(left_out_item(art, q, prev_end, nxt, "region not recognised"))
             return
@@ -180,18 +176,12 @@ class FactDrafter:
         if money and not (
             choice.code and self.ref.indicators[choice.code].unit == "vnd" and choice.confidence == "high"
         ):
-            if pending:
-                out.left_out.append(left_out_item(art, q, prev_end, nxt, NATIONAL_PENDING_REASON))
-                return
             draft_funding(
                 art, q, sent, clause, prev_end, nxt, status, period, region, notes, out, keys, self._program
             )
             return
         if choice.code is None:
             out.left_out.append(left_out_item(art, q, prev_end, nxt, "indicator not recognised"))
-            return
-        if pending:
-            out.left_out.append(left_out_item(art, q, prev_end, nxt, NATIONAL_PENDING_REASON))
             return
         quote, within = quote_around(art, q, clause.start, prev_end, after_end, choice.sign != 0)
         if quote is None:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_IY = re.compile(r"(?<![a-z])([tklm])i(?![a-z])")
+from app.vn.numbers import canonical_spelling
 
 
 def _fold_char(ch: str) -> str:
@@ -28,10 +28,10 @@ _TABLE = _FoldTable()
 
 
 def fold_keep(text: str) -> str:
-    """Lowercase ASCII fold with the same length as `text`, so offsets carry over.
-    "Tỉ lệ" and "tỷ lệ" both give "ty le"; non-breaking spaces become spaces."""
-    folded = text.translate(_TABLE)
-    return _IY.sub(r"\1y", folded)
+    """Lowercase ASCII fold with the same length as `text`, so offsets carry over. The i/y
+    spellings are the toolkit's (canonical_spelling): "Tỉ lệ" and "tỷ lệ" both give "ty le";
+    non-breaking spaces become spaces."""
+    return canonical_spelling(text).translate(_TABLE)
 
 
 def fold_phrase(phrase: str) -> str:

@@ -8,6 +8,7 @@ the country and "Vùng Tây Nguyên", "ĐBSCL" are macro-regions, by the names t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -133,13 +134,10 @@ def find_known_names(text: str, index: UnitIndex, on: dt.date) -> list[PlaceMent
 def find_regions_above_provinces(text: str, index: UnitIndex, on: dt.date) -> list[PlaceMention]:
     """The country and the macro-regions by their names and aliases, with or without "vùng":
     "cả nước", "toàn quốc", "Việt Nam", "Vùng Tây Nguyên", "Đồng bằng sông Cửu Long", "ĐBSCL"."""
-    names = {n for u in index.above_provinces(on) for n in (u.name, *u.aliases)}
+    names = frozenset(n for u in index.above_provinces(on) for n in (u.name, *u.aliases))
     if not names:
         return []
-    words = (r"\s+".join(re.escape(w) for w in canonical_tone_marks(n).split()) for n in names)
-    pattern = re.compile(
-        r"(?<!\w)(?:vùng\s+)?(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
-    )
+    pattern = _names_pattern(names)
     # Same length as `text` (NFC in, NFC out; only tone marks move), so spans index `text`.
     searchable = canonical_tone_marks(text)
     if len(searchable) != len(text):
@@ -148,6 +146,16 @@ def find_regions_above_provinces(text: str, index: UnitIndex, on: dt.date) -> li
         PlaceMention(None, text[m.start() : m.end()], m.start(), m.end(), ABOVE_PROVINCES)
         for m in pattern.finditer(searchable)
     ]
+
+
+@functools.lru_cache(maxsize=16)
+def _names_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    """One alternation of `names` (longest first), white space matched loosely; built once per
+    set of names, since drafting calls this for every sentence."""
+    words = (r"\s+".join(re.escape(w) for w in canonical_tone_marks(n).split()) for n in names)
+    return re.compile(
+        r"(?<!\w)(?:vùng\s+)?(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+    )
 
 
 def _previous_word_start(text: str, pos: int) -> int:

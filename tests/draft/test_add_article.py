@@ -136,3 +136,48 @@ def test_an_operator_date_is_used_when_the_page_prints_none(seeds_copy):
     assert result.exit_code == 0, result.output
     [mapping] = (seeds_copy / "articles").glob("005_*.yaml")
     assert "regions_valid_on: '2024-01-18'" in mapping.read_text(encoding="utf-8")
+
+
+def _trust_rows(db_url: str, seeds: Path, slug_start: str) -> list:
+    from app.db import make_engine
+
+    load = CliRunner().invoke(
+        cli, ["load-seeds"], env={"DATABASE_URL": db_url, "POVERTYDB_SEEDS_DIR": str(seeds)}
+    )
+    assert load.exit_code == 0, load.output
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(
+                text("""
+                SELECT f.region_code, f.value, f.extraction_method, f.reviewed,
+                       substr(r.text, f.char_start + 1, f.char_end - f.char_start) = f.evidence_text AS exact
+                FROM analytics.figures f JOIN analytics.reports r USING (report_slug)
+                WHERE f.report_slug LIKE :slug ORDER BY f.char_start
+                """),
+                {"slug": slug_start + "%"},
+            ).all()
+    finally:
+        engine.dispose()
+
+
+def test_national_and_regional_figures_load_as_machine_drafted_until_marked_reviewed(seeds_copy, db_url):
+    result = _add(seeds_copy, PAGES / "ca_nuoc.txt")
+    assert result.exit_code == 0, result.output
+    rows = _trust_rows(db_url, seeds_copy, "ca-nuoc")
+    by_value = {float(r.value): r for r in rows}
+    assert by_value[2.93].region_code == "VN" and by_value[812400.0].region_code == "VN"
+    assert by_value[6.27].region_code == "VN-4"
+    assert by_value[245000.0].region_code == "VN", "the policy bank's name is not a region of its own"
+    assert {(r.extraction_method, r.reviewed) for r in rows} == {("machine_drafted", False)}
+    assert all(r.exact for r in rows), "every figure's evidence is its exact span"
+
+    [stored] = (seeds_copy / "articles").glob("005_*.yaml")
+    draft = stored.read_text(encoding="utf-8")
+    assert draft.count("reviewed: false") == 2  # the header comment and the report's field
+    stored.write_text(draft.replace("  reviewed: false\n", "  reviewed: true\n", 1), encoding="utf-8")
+    reviewed = _trust_rows(db_url, seeds_copy, "ca-nuoc")
+    assert {(r.extraction_method, r.reviewed) for r in reviewed} == {("machine_drafted", True)}
+    assert sorted((r.region_code, float(r.value)) for r in reviewed) == sorted(
+        (r.region_code, float(r.value)) for r in rows
+    )

@@ -185,9 +185,18 @@ def test_a_named_district_in_the_sentence_is_the_region(draft_of):
     assert fig["region"] != "02" and fig["region"].startswith("0")
 
 
-def test_a_national_figure_is_left_out_until_the_country_region_is_loaded(draft_of):
-    m = draft_of(page(f"Năm 2023, tỷ lệ hộ nghèo cả nước còn 2,93% theo chuẩn nghèo đa chiều. {FILLER}"))
-    assert left_out(m, "2,93%")["reason"] == "national figure (region VN pending)"
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Năm 2023, tỷ lệ hộ nghèo cả nước còn 2,93% theo chuẩn nghèo đa chiều.",
+        "Năm 2023, tỷ lệ hộ nghèo trên toàn quốc còn 2,93% theo chuẩn nghèo đa chiều.",
+        "Năm 2023, tỷ lệ hộ nghèo của Việt Nam còn 2,93% theo chuẩn nghèo đa chiều.",
+    ],
+)
+def test_a_national_figure_in_a_provincial_article_is_the_country_vn(draft_of, sentence):
+    m = draft_of(page(f"{sentence} {FILLER}"))
+    assert figure(m, "2,93%")["region"] == "VN"
+    assert m["defaults"]["region"] == "02"
 
 
 def test_money_is_a_funding_item_with_source_and_status(draft_of):
@@ -212,11 +221,47 @@ def test_every_figure_says_how_sure_the_drafter_is(draft_of):
     assert m["report"]["drafted_by"].startswith("povertydb draft") and m["report"]["reviewed"] is False
 
 
-def test_a_socio_economic_region_named_without_vung_is_left_out_until_loaded(draft_of):
-    m = draft_of(
-        page(f"Năm 2023, Tây Nguyên có tỷ lệ nghèo đa chiều là 12,1%, cao nhất trong các vùng. {FILLER}")
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("Năm 2023, Tây Nguyên có tỷ lệ nghèo đa chiều là 12,1%, cao nhất trong các vùng.", "VN-4"),
+        ("Năm 2023, vùng Tây Nguyên có tỷ lệ nghèo đa chiều là 12,1%, cao nhất trong các vùng.", "VN-4"),
+        ("Năm 2023, các tỉnh Tây Nguyên có tỷ lệ nghèo đa chiều là 12,1%, cao nhất cả nước.", "VN-4"),
+        ("Năm 2023, vùng Trung du và miền núi phía Bắc có tỷ lệ nghèo đa chiều là 12,1%.", "VN-2"),
+        ("Năm 2023, tỷ lệ nghèo đa chiều của ĐBSCL là 12,1%, giảm so với năm trước.", "VN-6"),
+    ],
+)
+def test_a_socio_economic_region_is_its_vn_code_with_or_without_vung(draft_of, sentence, code):
+    m = draft_of(page(f"{sentence} {FILLER}"))
+    assert figure(m, "12,1%")["region"] == code
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Năm 2023, Ngân hàng Chính sách xã hội Việt Nam chi nhánh tỉnh đã cho 3.250 hộ nghèo vay vốn.",
+        "Năm 2023, Quỹ Vì người nghèo Việt Nam đã giúp 3.250 hộ nghèo trong tỉnh vay vốn.",
+        "Năm 2023, Tập đoàn Điện lực Việt Nam đã cho 3.250 hộ nghèo trong tỉnh vay vốn.",
+    ],
+)
+def test_viet_nam_inside_an_organisations_name_is_not_the_figures_region(draft_of, sentence):
+    m = draft_of(page(f"{sentence} {FILLER}"))
+    assert figure(m, "3.250")["region"] == "02"
+
+
+def test_viet_nam_in_an_organisation_in_the_title_does_not_make_a_national_article(draft_of):
+    text = page(
+        f"Năm 2023, tỉnh Hà Giang còn 15.420 hộ nghèo trên địa bàn theo kết quả rà soát. {FILLER}",
+        f"Năm 2023, toàn tỉnh đã có 3.250 hộ nghèo được vay vốn ưu đãi. {FILLER}",
+        title="Ngân hàng Chính sách xã hội Việt Nam dành vốn ưu đãi cho hộ nghèo",
     )
-    assert left_out(m, "12,1%")["reason"] == "national figure (region VN pending)"
+    m = draft_of(text)
+    assert m["defaults"]["region"] == "02"
+
+
+def test_a_province_ranked_against_the_country_keeps_its_own_region(draft_of):
+    m = draft_of(page(f"Năm 2023, tỉnh Hà Giang có tỷ lệ hộ nghèo cao nhất cả nước với 20,4%. {FILLER}"))
+    assert figure(m, "20,4%")["region"] == "02"
 
 
 def test_the_poverty_standards_own_period_is_not_the_figures_period(draft_of):
@@ -229,16 +274,29 @@ def test_the_poverty_standards_own_period_is_not_the_figures_period(draft_of):
     assert figure(m, "8.450")["period"] == "2023"
 
 
-def test_a_national_article_drafts_its_provincial_figures_and_leaves_the_national_out(draft_of):
+def test_a_national_article_drafts_provincial_figures_for_their_provinces_and_the_rest_for_vn(draft_of):
     text = page(
         f"Năm 2023, tỷ lệ hộ nghèo chung toàn quốc là 2,9%, tổng số hộ nghèo là 812.400 hộ. {FILLER}",
         f"Riêng tỉnh Kon Tum, năm 2023 còn 10.150 hộ nghèo theo kết quả rà soát cuối năm. {FILLER}",
+        f"Năm 2023, tỷ lệ hộ nghèo ở vùng Tây Nguyên là 11,4%, cao hơn mức chung. {FILLER}",
         title="Kết quả rà soát hộ nghèo toàn quốc năm 2023",
     )
     m = draft_of(text)
-    assert left_out(m, "2,9%")["reason"] == "national figure (region VN pending)"
+    assert m["defaults"]["region"] == "VN"
+    assert figure(m, "2,9%")["region"] == "VN"
+    assert figure(m, "812.400")["region"] == "VN"
     assert figure(m, "10.150")["region"] == "62"
-    assert "region" not in m["defaults"]
+    assert figure(m, "11,4%")["region"] == "VN-4"
+
+
+def test_a_title_naming_only_a_socio_economic_region_makes_it_the_articles_unit(draft_of):
+    text = page(
+        f"Năm 2023, toàn vùng còn 98.500 hộ nghèo theo kết quả rà soát cuối năm. {FILLER}",
+        title="Đồng bằng sông Cửu Long giảm nghèo bền vững",
+    )
+    m = draft_of(text)
+    assert m["defaults"]["region"] == "VN-6"
+    assert figure(m, "98.500")["region"] == "VN-6"
 
 
 def test_since_the_start_of_the_year_runs_to_the_publication_date(draft_of):
