@@ -23,7 +23,7 @@ from sqlalchemy import (
     func,
     true,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.vocab import (
@@ -128,6 +128,7 @@ class Region(Base):
         CheckConstraint(f"level IN {sql_in(REGION_LEVELS)}", name="level"),
         CheckConstraint(f"code ~ '{REGION_CODE_PATTERN}'", name="code_format"),
         CheckConstraint("valid_from <= valid_to", name="validity"),
+        Index("ix_regions_code", "code"),
     )
 
 
@@ -301,6 +302,7 @@ class Funding(_Fact, Base):
         CheckConstraint(f"funding_source IN {sql_in(FUNDING_SOURCES)}", name="funding_source"),
         CheckConstraint("period_start <= period_end", name="period_order"),
         *_span_checks("evidence_text"),
+        Index("ix_funding_status_region_period", "status", "region_id", "period_end"),
     )
 
 
@@ -342,3 +344,46 @@ class Statement(_Fact, Base):
         _confidence_check(),
         *_span_checks("evidence_text"),
     )
+
+
+class ConflictGroup(Base):
+    """A row of analytics.conflicts, kept by the loader (app/load/derived.py) for the reports it changes."""
+
+    __tablename__ = "conflict_groups"
+    id: Mapped[int] = _id()
+    indicator_code: Mapped[str] = mapped_column(Text)
+    region_id: Mapped[int] = mapped_column(BigInteger)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    baseline_period_start: Mapped[dt.date | None] = mapped_column(Date)
+    baseline_period_end: Mapped[dt.date | None] = mapped_column(Date)
+    values: Mapped[list[Decimal]] = mapped_column(ARRAY(Numeric))
+    report_slugs: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    statuses: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    figure_ids: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    spread: Mapped[Decimal] = mapped_column(Numeric)
+    # The reports of the group's figures: a run that changes or removes one recomputes the group.
+    report_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+    __table_args__ = (
+        Index(
+            "ix_conflict_groups_key",
+            "indicator_code",
+            "region_id",
+            "period_start",
+            "period_end",
+            "baseline_period_start",
+            "baseline_period_end",
+            unique=True,
+            postgresql_nulls_not_distinct=True,
+        ),
+        Index("ix_conflict_groups_report_ids", "report_ids", postgresql_using="gin"),
+    )
+
+
+class SpanMismatch(Base):
+    """A fact whose offsets do not give back its evidence, found by the loader's check at load time."""
+
+    __tablename__ = "span_mismatches"
+    kind: Mapped[str] = mapped_column(Text, primary_key=True)
+    fact_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    report_id: Mapped[int] = mapped_column(BigInteger, index=True)

@@ -1,0 +1,102 @@
+"""What whole-corpus analytics views need, kept at load time for the reports a run changed.
+
+analytics.conflicts reads conflict_groups and analytics.span_mismatches reads span_mismatches
+(migration 0008): computing either from scratch aggregates or detoasts the whole corpus, too slow
+at millions of figures. The loader calls refresh_derived() in its transaction, so both tables
+always equal a from-scratch computation (tests/load/test_derived.py proves it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, text
+
+# Every figure as analytics.figures has it, with the base keys the refresh joins on. Its columns
+# and expressions are those of analytics.figures (migration 0001), so the groups are the same.
+FIGURES = """
+SELECT o.report_id, r.slug AS report_slug, r.slug || ':' || o.fact_key AS figure_id,
+       i.code AS indicator_code, o.region_id, o.period_start, o.period_end,
+       o.baseline_period_start, o.baseline_period_end, o.value, o.value_high, o.status
+FROM observations o JOIN reports r ON r.id = o.report_id JOIN indicators i ON i.id = o.indicator_id
+UNION ALL
+SELECT f.report_id, r.slug, r.slug || ':' || f.fact_key,
+       'funding_' || f.status, f.region_id, f.period_start, f.period_end,
+       NULL::date, NULL::date, f.amount_vnd, f.amount_high_vnd,
+       CASE WHEN f.status = 'planned' THEN 'target' ELSE 'actual' END
+FROM funding f JOIN reports r ON r.id = f.report_id
+"""
+KEY = "indicator_code, region_id, period_start, period_end, baseline_period_start, baseline_period_end"
+
+# The aggregation of analytics.conflicts before 0008 (migration 0004), over `source`.
+GROUPS = f"""
+INSERT INTO conflict_groups ({KEY}, "values", report_slugs, statuses, figure_ids, spread, report_ids)
+SELECT {KEY},
+       array_agg(value ORDER BY report_slug, value),
+       array_agg(report_slug ORDER BY report_slug, value),
+       array_agg(status ORDER BY report_slug, value),
+       array_agg(figure_id ORDER BY report_slug, value),
+       max(value) - min(value),
+       array_agg(DISTINCT report_id)
+FROM ({{source}}) f
+GROUP BY {KEY}
+HAVING count(DISTINCT report_slug) > 1
+   AND (count(DISTINCT value) > 1 OR count(DISTINCT value_high) > 1)
+"""
+
+# Keys to recompute: those of the changed reports' figures now, and those of groups that hold a
+# changed report or a report that is gone (a removed article, whose figures went with it).
+AFFECTED = f"""
+CREATE TEMP TABLE derived_keys ON COMMIT DROP AS
+SELECT DISTINCT {KEY} FROM (
+    SELECT {KEY} FROM ({FIGURES}) f WHERE f.report_id = ANY(CAST(:ids AS bigint[]))
+    UNION ALL
+    SELECT {KEY} FROM conflict_groups c
+    WHERE c.report_ids && CAST(:ids AS bigint[])
+       OR EXISTS (SELECT 1 FROM unnest(c.report_ids) AS u(id) WHERE NOT EXISTS
+                  (SELECT 1 FROM reports r WHERE r.id = u.id))
+) k
+"""
+SAME_KEY = (
+    "k.indicator_code = {t}.indicator_code AND k.region_id = {t}.region_id"
+    " AND k.period_start = {t}.period_start AND k.period_end = {t}.period_end"
+    " AND k.baseline_period_start IS NOT DISTINCT FROM {t}.baseline_period_start"
+    " AND k.baseline_period_end IS NOT DISTINCT FROM {t}.baseline_period_end"
+)
+
+# The span check of queries/evidence_check.sql before 0008, over the reports in `where`.
+MISMATCHES = """
+INSERT INTO span_mismatches (kind, fact_id, report_id)
+SELECT 'figure', r.slug || ':' || o.fact_key, r.id FROM reports r JOIN observations o ON o.report_id = r.id
+WHERE {where} AND substr(r.text, o.char_start + 1, o.char_end - o.char_start) <> o.evidence_text
+UNION ALL
+SELECT 'figure', r.slug || ':' || f.fact_key, r.id FROM reports r JOIN funding f ON f.report_id = r.id
+WHERE {where} AND substr(r.text, f.char_start + 1, f.char_end - f.char_start) <> f.evidence_text
+UNION ALL
+SELECT 'statement', r.slug || ':' || s.fact_key, r.id FROM reports r JOIN statements s ON s.report_id = r.id
+WHERE {where} AND substr(r.text, s.char_start + 1, s.char_end - s.char_start) <> s.evidence_text
+"""
+
+
+def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) -> None:
+    """Bring conflict_groups and span_mismatches up to date after the reports with these ids were
+    added or rewritten (and any reports removed). None: recompute everything from scratch."""
+    if changed_report_ids is None:
+        conn.execute(text("TRUNCATE conflict_groups, span_mismatches"))
+        conn.execute(text(GROUPS.format(source=FIGURES)))
+        conn.execute(text(MISMATCHES.format(where="true")))
+        return
+    ids = sorted(set(changed_report_ids))
+    conn.execute(text(AFFECTED), {"ids": ids})
+    conn.execute(text(f"DELETE FROM conflict_groups c USING derived_keys k WHERE {SAME_KEY.format(t='c')}"))
+    source = f"SELECT f.* FROM ({FIGURES}) f JOIN derived_keys k ON {SAME_KEY.format(t='f')}"
+    conn.execute(text(GROUPS.format(source=source)))
+    conn.execute(text("DROP TABLE derived_keys"))
+    conn.execute(
+        text(
+            "DELETE FROM span_mismatches m WHERE m.report_id = ANY(CAST(:ids AS bigint[]))"
+            " OR NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = m.report_id)"
+        ),
+        {"ids": ids},
+    )
+    conn.execute(text(MISMATCHES.format(where="r.id = ANY(CAST(:ids AS bigint[]))")), {"ids": ids})

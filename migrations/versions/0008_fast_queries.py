@@ -1,0 +1,148 @@
+"""Fast analyst queries at millions of figures: what whole-corpus views need, kept at load time.
+
+- conflict_groups holds analytics.conflicts' rows (one per disagreeing indicator, region and period);
+  the load refreshes the groups its changed reports touch (app/load/derived.py). The view keeps its
+  columns and comments.
+- span_mismatches holds the facts whose offsets do not give back their evidence, checked once per
+  changed report at load; analytics.span_mismatches shows them, so that queries/evidence_check.sql
+  no longer reads each report's full text once per figure.
+- Indexes for the lookups of the worked queries and of the refresh.
+
+Revision ID: 0008
+Revises: 0006
+Create Date: 2026-11-21 20:40:00
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "0008"
+down_revision: str | None = "0006"  # re-chained to 0007 at merge
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+CONFLICTS = """
+CREATE OR REPLACE VIEW analytics.conflicts AS
+SELECT c.indicator_code,
+       g.code          AS region_code,
+       g.name          AS region_name,
+       c.period_start,
+       c.period_end,
+       c."values",
+       c.report_slugs,
+       c.statuses,
+       c.figure_ids,
+       c.spread,
+       g.valid_from    AS region_valid_from
+FROM conflict_groups c
+JOIN regions g ON g.id = c.region_id
+"""
+
+SPAN_MISMATCHES = """
+CREATE VIEW analytics.span_mismatches AS
+SELECT m.kind,
+       m.fact_id,
+       r.slug AS report_slug
+FROM span_mismatches m
+JOIN reports r ON r.id = m.report_id
+"""
+SPAN_COMMENT = (
+    "Facts whose offsets do not give back their evidence: substr(reports.text, char_start + 1, "
+    "char_end - char_start) <> the fact's words. Checked by the loader for every report it writes, "
+    "in the same transaction; empty is what the loader guarantees."
+)
+SPAN_COLUMNS = {
+    "kind": "figure (analytics.figures, funding items included) or statement (analytics.statements).",
+    "fact_id": "analytics.figures.figure_id or analytics.statements.statement_id of the fact.",
+    "report_slug": "The report whose text the offsets point into (analytics.reports).",
+}
+
+INDEXES = {
+    # targets_against_results: results of one indicator and region, latest first.
+    "ix_funding_status_region_period": ("funding", ["status", "region_id", "period_end"]),
+    "ix_regions_code": ("regions", ["code"]),
+}
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _revision(name: str):
+    """Another revision's module (revision files are not an importable package)."""
+    path = Path(__file__).with_name(f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"povertydb_revision_{name[:4]}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def upgrade() -> None:
+    op.create_table(
+        "conflict_groups",
+        sa.Column("id", sa.BigInteger(), sa.Identity(), nullable=False),
+        sa.Column("indicator_code", sa.Text(), nullable=False),
+        sa.Column("region_id", sa.BigInteger(), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("baseline_period_start", sa.Date(), nullable=True),
+        sa.Column("baseline_period_end", sa.Date(), nullable=True),
+        sa.Column("values", postgresql.ARRAY(sa.Numeric()), nullable=False),
+        sa.Column("report_slugs", postgresql.ARRAY(sa.Text()), nullable=False),
+        sa.Column("statuses", postgresql.ARRAY(sa.Text()), nullable=False),
+        sa.Column("figure_ids", postgresql.ARRAY(sa.Text()), nullable=False),
+        sa.Column("spread", sa.Numeric(), nullable=False),
+        sa.Column("report_ids", postgresql.ARRAY(sa.BigInteger()), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_conflict_groups")),
+    )
+    op.create_index(
+        "ix_conflict_groups_key",
+        "conflict_groups",
+        ["indicator_code", "region_id", "period_start", "period_end", "baseline_period_start",
+         "baseline_period_end"],
+        unique=True,
+        postgresql_nulls_not_distinct=True,
+    )
+    op.create_index(
+        "ix_conflict_groups_report_ids", "conflict_groups", ["report_ids"], postgresql_using="gin"
+    )
+    op.create_table(
+        "span_mismatches",
+        sa.Column("kind", sa.Text(), nullable=False),
+        sa.Column("fact_id", sa.Text(), nullable=False),
+        sa.Column("report_id", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "fact_id", name=op.f("pk_span_mismatches")),
+    )
+    op.create_index(op.f("ix_span_mismatches_report_id"), "span_mismatches", ["report_id"])
+    for name, (table, columns) in INDEXES.items():
+        op.create_index(name, table, columns)
+
+    op.execute(CONFLICTS)
+    op.execute(SPAN_MISMATCHES)
+    op.execute(f"COMMENT ON VIEW analytics.span_mismatches IS {_quote(SPAN_COMMENT)}")
+    for column, comment in SPAN_COLUMNS.items():
+        op.execute(f"COMMENT ON COLUMN analytics.span_mismatches.{column} IS {_quote(comment)}")
+    # Whatever is loaded already: derive it all once.
+    from app.load.derived import refresh_derived
+
+    refresh_derived(op.get_bind(), None)
+
+
+def downgrade() -> None:
+    op.execute("DROP VIEW analytics.span_mismatches")
+    body, extra = _revision("0004_trust_under_attack").VIEWS["conflicts"]
+    op.execute(f"CREATE OR REPLACE VIEW analytics.conflicts AS {body.format(extra=extra)}")
+    for name, (table, _columns) in INDEXES.items():
+        op.drop_index(name, table_name=table)
+    op.drop_index(op.f("ix_span_mismatches_report_id"), table_name="span_mismatches")
+    op.drop_table("span_mismatches")
+    op.drop_index("ix_conflict_groups_report_ids", table_name="conflict_groups")
+    op.drop_index("ix_conflict_groups_key", table_name="conflict_groups")
+    op.drop_table("conflict_groups")
