@@ -73,6 +73,7 @@ CONTRACT = {
         "char_start",
         "char_end",
     },
+    "span_mismatches": {"kind", "fact_id", "report_slug"},
     "conflicts": {
         "indicator_code",
         "region_code",
