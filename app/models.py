@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text as sql_text,
     true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -302,7 +303,8 @@ class Funding(_Fact, Base):
         CheckConstraint(f"funding_source IN {sql_in(FUNDING_SOURCES)}", name="funding_source"),
         CheckConstraint("period_start <= period_end", name="period_order"),
         *_span_checks("evidence_text"),
-        Index("ix_funding_status_region_period", "status", "region_id", "period_end"),
+        # analytics.figures calls a funding item's indicator 'funding_' || status (migration 0008).
+        Index("ix_funding_indicator_region", sql_text("('funding_'::text || status)"), "region_id"),
     )
 
 
@@ -387,3 +389,25 @@ class SpanMismatch(Base):
     kind: Mapped[str] = mapped_column(Text, primary_key=True)
     fact_id: Mapped[str] = mapped_column(Text, primary_key=True)
     report_id: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class TargetResult(Base):
+    """A row of analytics.targets_against_results, kept by the loader (app/load/derived.py)."""
+
+    __tablename__ = "target_results"
+    id: Mapped[int] = _id()
+    target_report_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    result_report_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    indicator_code: Mapped[str] = mapped_column(Text)
+    region_code: Mapped[str] = mapped_column(Text)
+    region_valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    region_name: Mapped[str] = mapped_column(Text)
+    target_period: Mapped[dt.date] = mapped_column(Date)
+    target: Mapped[Decimal] = mapped_column(Numeric)
+    target_qualifier: Mapped[str | None] = mapped_column(Text)
+    result_period: Mapped[dt.date] = mapped_column(Date)
+    result: Mapped[Decimal] = mapped_column(Numeric)
+    result_status: Mapped[str] = mapped_column(Text)
+    target_source: Mapped[str] = mapped_column(Text)
+    result_source: Mapped[str] = mapped_column(Text)
+    __table_args__ = (Index("ix_target_results_pair", "indicator_code", "region_code"),)

@@ -1,7 +1,8 @@
 """What whole-corpus analytics views need, kept at load time for the reports a run changed.
 
-analytics.conflicts reads conflict_groups and analytics.span_mismatches reads span_mismatches
-(migration 0008): computing either from scratch aggregates or detoasts the whole corpus, too slow
+analytics.conflicts reads conflict_groups, analytics.span_mismatches span_mismatches and
+analytics.targets_against_results target_results (migration 0008): computing them from scratch
+aggregates, detoasts or probes the whole corpus, too slow
 at millions of figures. The loader calls refresh_derived() in its transaction, so both tables
 always equal a from-scratch computation (tests/load/test_derived.py proves it).
 """
@@ -78,11 +79,48 @@ WHERE {where} AND substr(r.text, s.char_start + 1, s.char_end - s.char_start) <>
 """
 
 
+# queries/targets_against_results.sql before 0008 (ties now broken by figure_id), for targets
+# whose indicator and region code are in `pairs`.
+TARGETS = """
+INSERT INTO target_results (target_report_id, result_report_id, indicator_code, region_code,
+    region_valid_from, region_name, target_period, target, target_qualifier, result_period, result,
+    result_status, target_source, result_source)
+SELECT tr.id, ar.id, t.indicator_code, t.region_code, t.region_valid_from, t.region_name, t.period_start,
+       t.value, t.qualifier, a.period_start, a.value, a.status, t.report_slug, a.report_slug
+FROM analytics.figures t
+JOIN reports tr ON tr.slug = t.report_slug
+JOIN LATERAL (
+    SELECT * FROM analytics.figures a
+    WHERE a.indicator_code = t.indicator_code AND a.region_code = t.region_code
+      AND a.status IN ('actual', 'preliminary') AND a.period_end < t.period_start
+    ORDER BY a.period_end DESC, a.status = 'actual' DESC, a.figure_id
+    LIMIT 1
+) a ON true
+JOIN reports ar ON ar.slug = a.report_slug
+WHERE t.status = 'target' AND {pairs}
+"""
+AFFECTED_PAIRS = f"""
+CREATE TEMP TABLE derived_pairs ON COMMIT DROP AS
+SELECT DISTINCT f.indicator_code, g.code AS region_code
+FROM ({FIGURES}) f JOIN regions g ON g.id = f.region_id WHERE f.report_id = ANY(CAST(:ids AS bigint[]))
+UNION
+SELECT indicator_code, region_code FROM target_results t
+WHERE t.target_report_id = ANY(CAST(:ids AS bigint[])) OR t.result_report_id = ANY(CAST(:ids AS bigint[]))
+   OR NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = t.target_report_id)
+   OR NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = t.result_report_id)
+"""
+IN_PAIRS = (
+    "EXISTS (SELECT 1 FROM derived_pairs p"
+    " WHERE p.indicator_code = t.indicator_code AND p.region_code = t.region_code)"
+)
+
+
 def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) -> None:
-    """Bring conflict_groups and span_mismatches up to date after the reports with these ids were
+    """Bring conflict_groups, span_mismatches and target_results up to date after the reports with these ids were
     added or rewritten (and any reports removed). None: recompute everything from scratch."""
     if changed_report_ids is None:
-        conn.execute(text("TRUNCATE conflict_groups, span_mismatches"))
+        conn.execute(text("TRUNCATE conflict_groups, span_mismatches, target_results"))
+        conn.execute(text(TARGETS.format(pairs="true")))
         conn.execute(text(GROUPS.format(source=FIGURES)))
         conn.execute(text(MISMATCHES.format(where="true")))
         return
@@ -100,3 +138,7 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
         {"ids": ids},
     )
     conn.execute(text(MISMATCHES.format(where="r.id = ANY(CAST(:ids AS bigint[]))")), {"ids": ids})
+    conn.execute(text(AFFECTED_PAIRS), {"ids": ids})
+    conn.execute(text(f"DELETE FROM target_results t WHERE {IN_PAIRS}"))
+    conn.execute(text(TARGETS.format(pairs=IN_PAIRS)))
+    conn.execute(text("DROP TABLE derived_pairs"))

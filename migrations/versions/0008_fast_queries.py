@@ -6,6 +6,8 @@
 - span_mismatches holds the facts whose offsets do not give back their evidence, checked once per
   changed report at load; analytics.span_mismatches shows them, so that queries/evidence_check.sql
   no longer reads each report's full text once per figure.
+- target_results holds analytics.targets_against_results: each target with its latest earlier result,
+  refreshed for the indicator and region codes the changed reports touch.
 - Indexes for the lookups of the worked queries and of the refresh.
 
 Revision ID: 0008
@@ -64,9 +66,40 @@ SPAN_COLUMNS = {
     "report_slug": "The report whose text the offsets point into (analytics.reports).",
 }
 
+TARGETS = """
+CREATE VIEW analytics.targets_against_results AS
+SELECT t.indicator_code, t.region_code, t.region_valid_from, t.region_name, t.target_period, t.target,
+       t.target_qualifier, t.result_period, t.result, t.result_status, t.target_source, t.result_source
+FROM target_results t
+"""
+TARGETS_COMMENT = (
+    "Each target next to the latest actual or preliminary figure of the same indicator and region code "
+    "from an earlier period (the later period end first, then actual before preliminary, then figure_id). "
+    "Kept by the loader for the reports it writes; targets with no earlier result are not listed."
+)
+TARGETS_COLUMNS = {
+    "indicator_code": "The indicator (analytics.indicators; funding_<status> for funding items).",
+    "region_code": "GSO code of the target's region; results are matched on this code.",
+    "region_valid_from": "First day the target's region is valid: NULL for units of before the 2025 reform, "
+    "2025-07-01 for units created by it. Join analytics.regions on region_code and valid_from together.",
+    "region_name": "Official name of the target's region.",
+    "target_period": "First day of the period the target is for.",
+    "target": "The target value (the low end of a range).",
+    "target_qualifier": "Word before the target number (more_than, nearly, about, ...); NULL when exact.",
+    "result_period": "First day of the period of the result.",
+    "result": "The result value: the latest actual or preliminary figure ending before the target period.",
+    "result_status": "actual or preliminary.",
+    "target_source": "Report of the target (analytics.reports).",
+    "result_source": "Report of the result (analytics.reports).",
+}
+
 INDEXES = {
-    # targets_against_results: results of one indicator and region, latest first.
-    "ix_funding_status_region_period": ("funding", ["status", "region_id", "period_end"]),
+    # analytics.figures names a funding item's indicator 'funding_' || status: results of one
+    # indicator and region are then an index lookup (the refresh of target_results).
+    "ix_funding_indicator_region": ("funding", [sa.text("('funding_'::text || status)"), "region_id"]),
+    "ix_target_results_pair": ("target_results", ["indicator_code", "region_code"]),
+    "ix_target_results_target_report_id": ("target_results", ["target_report_id"]),
+    "ix_target_results_result_report_id": ("target_results", ["result_report_id"]),
     "ix_regions_code": ("regions", ["code"]),
 }
 
@@ -121,6 +154,25 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("kind", "fact_id", name=op.f("pk_span_mismatches")),
     )
     op.create_index(op.f("ix_span_mismatches_report_id"), "span_mismatches", ["report_id"])
+    op.create_table(
+        "target_results",
+        sa.Column("id", sa.BigInteger(), sa.Identity(), nullable=False),
+        sa.Column("target_report_id", sa.BigInteger(), nullable=False),
+        sa.Column("result_report_id", sa.BigInteger(), nullable=False),
+        sa.Column("indicator_code", sa.Text(), nullable=False),
+        sa.Column("region_code", sa.Text(), nullable=False),
+        sa.Column("region_valid_from", sa.Date(), nullable=True),
+        sa.Column("region_name", sa.Text(), nullable=False),
+        sa.Column("target_period", sa.Date(), nullable=False),
+        sa.Column("target", sa.Numeric(), nullable=False),
+        sa.Column("target_qualifier", sa.Text(), nullable=True),
+        sa.Column("result_period", sa.Date(), nullable=False),
+        sa.Column("result", sa.Numeric(), nullable=False),
+        sa.Column("result_status", sa.Text(), nullable=False),
+        sa.Column("target_source", sa.Text(), nullable=False),
+        sa.Column("result_source", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_target_results")),
+    )
     for name, (table, columns) in INDEXES.items():
         op.create_index(name, table, columns)
 
@@ -129,6 +181,10 @@ def upgrade() -> None:
     op.execute(f"COMMENT ON VIEW analytics.span_mismatches IS {_quote(SPAN_COMMENT)}")
     for column, comment in SPAN_COLUMNS.items():
         op.execute(f"COMMENT ON COLUMN analytics.span_mismatches.{column} IS {_quote(comment)}")
+    op.execute(TARGETS)
+    op.execute(f"COMMENT ON VIEW analytics.targets_against_results IS {_quote(TARGETS_COMMENT)}")
+    for column, comment in TARGETS_COLUMNS.items():
+        op.execute(f"COMMENT ON COLUMN analytics.targets_against_results.{column} IS {_quote(comment)}")
     # Whatever is loaded already: derive it all once.
     from app.load.derived import refresh_derived
 
@@ -136,11 +192,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP VIEW analytics.targets_against_results")
     op.execute("DROP VIEW analytics.span_mismatches")
     body, extra = _revision("0004_trust_under_attack").VIEWS["conflicts"]
     op.execute(f"CREATE OR REPLACE VIEW analytics.conflicts AS {body.format(extra=extra)}")
     for name, (table, _columns) in INDEXES.items():
         op.drop_index(name, table_name=table)
+    op.drop_table("target_results")
     op.drop_index(op.f("ix_span_mismatches_report_id"), table_name="span_mismatches")
     op.drop_table("span_mismatches")
     op.drop_index("ix_conflict_groups_report_ids", table_name="conflict_groups")

@@ -39,6 +39,20 @@ UNION ALL
 SELECT 'statement', s.statement_id FROM analytics.statements s JOIN analytics.reports r USING (report_slug)
 WHERE substr(r.text, s.char_start + 1, s.char_end - s.char_start) <> s.text
 """
+# queries/targets_against_results.sql before migration 0008: one search of the corpus per target.
+TARGETS_FROM_SCRATCH = """
+SELECT t.indicator_code, t.region_code, t.region_valid_from, t.region_name, t.period_start, t.value,
+       t.qualifier, a.period_start, a.value, a.status, t.report_slug, a.report_slug
+FROM analytics.figures t
+JOIN LATERAL (
+    SELECT * FROM analytics.figures a
+    WHERE a.indicator_code = t.indicator_code AND a.region_code = t.region_code
+      AND a.status IN ('actual', 'preliminary') AND a.period_end < t.period_start
+    ORDER BY a.period_end DESC, a.status = 'actual' DESC, a.figure_id
+    LIMIT 1
+) a ON true
+WHERE t.status = 'target'
+"""
 
 
 def _assert_consistent(engine) -> list:
@@ -46,8 +60,13 @@ def _assert_consistent(engine) -> list:
         scratch = sorted(map(tuple, conn.execute(text(CONFLICTS_FROM_SCRATCH)).all()), key=repr)
         kept = sorted(map(tuple, conn.execute(text(CONFLICTS_KEPT)).all()), key=repr)
         spans = sorted(map(tuple, conn.execute(text(SPANS_FROM_SCRATCH)).all()))
+        targets = sorted(map(tuple, conn.execute(text(TARGETS_FROM_SCRATCH)).all()), key=repr)
+        kept_targets = sorted(
+            map(tuple, conn.execute(text("SELECT * FROM analytics.targets_against_results")).all()), key=repr
+        )
         mismatches = sorted(map(tuple, conn.execute(text("SELECT kind, fact_id FROM analytics.span_mismatches"))))
     assert kept == scratch
+    assert kept_targets == targets and targets
     assert mismatches == spans
     return kept
 
@@ -62,7 +81,7 @@ def _figure(data: dict, key: str) -> dict:
     return next(f for f in data["figures"] if f["key"] == key)
 
 
-def test_conflicts_kept_at_load_equal_the_aggregation_after_load_noop_edit_and_removal(engine, seeds_copy):
+def test_what_is_kept_at_load_equals_a_from_scratch_computation_after_load_noop_edit_and_removal(engine, seeds_copy):
     load_seeds(engine, seeds_copy)
     first = _assert_consistent(engine)
     rates = [c for c in first if c[0] == "poor_household_rate" and c[1] == "06"]
