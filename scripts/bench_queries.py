@@ -59,7 +59,7 @@ WHERE valid_from IS NULL OR level IN ('country', 'macro_region');
 CREATE TEMP TABLE level_size AS SELECT level, count(*) AS size FROM by_level GROUP BY level;
 CREATE TEMP TABLE copy AS
 SELECT t.report_id, t.seed_id, j, random() AS pick, 2015 + floor(random() * 11)::int AS year,
-       -- Most reports repeat the official figure; 1 copy in 25 gives it 10% off: sources disagree.
+       -- Most reports repeat the official figure; 1 copy in 25 is 10 percent off: sources disagree.
        CASE WHEN random() < 0.04 THEN (ARRAY[0.9, 1.1])[1 + floor(random() * 2)::int] ELSE 1 END::numeric
            AS factor
 FROM target t CROSS JOIN generate_series(1, %(copies)s) j;
