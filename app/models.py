@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
+    Column,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Numeric,
+    Table,
     Text,
     UniqueConstraint,
     func,
@@ -411,3 +413,54 @@ class TargetResult(Base):
     target_source: Mapped[str] = mapped_column(Text)
     result_source: Mapped[str] = mapped_column(Text)
     __table_args__ = (Index("ix_target_results_pair", "indicator_code", "region_code"),)
+
+
+# The keys whose analytics.series rows the loader is recomputing, inside its transaction only.
+series_scope = Table(
+    "series_scope",
+    Base.metadata,
+    Column("indicator_code", Text, nullable=False),
+    Column("region_id", BigInteger, nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("baseline_period_start", Date),
+    Column("baseline_period_end", Date),
+)
+
+
+class SeriesRow(Base):
+    """A row of analytics.series, kept by the loader (app/load/derived.py) from series_computed."""
+
+    __tablename__ = "series_rows"
+    id: Mapped[int] = _id()
+    indicator_code: Mapped[str | None] = mapped_column(Text)
+    region_code: Mapped[str | None] = mapped_column(Text)
+    region_valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    region_name: Mapped[str | None] = mapped_column(Text)
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    baseline_period_start: Mapped[dt.date | None] = mapped_column(Date)
+    baseline_period_end: Mapped[dt.date | None] = mapped_column(Date)
+    unit: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[Decimal | None] = mapped_column(Numeric)
+    value_high: Mapped[Decimal | None] = mapped_column(Numeric)
+    qualifier: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(Text)
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    figure_id: Mapped[str | None] = mapped_column(Text)
+    report_slug: Mapped[str | None] = mapped_column(Text, index=True)
+    rule: Mapped[str | None] = mapped_column(Text)
+    rule_text: Mapped[str | None] = mapped_column(Text)
+    tie: Mapped[bool | None] = mapped_column(Boolean)
+    candidate_count: Mapped[int | None] = mapped_column(BigInteger)
+    report_count: Mapped[int | None] = mapped_column(BigInteger)
+    alternative_values: Mapped[list[Decimal] | None] = mapped_column(ARRAY(Numeric))
+    alternative_values_high: Mapped[list[Decimal] | None] = mapped_column(ARRAY(Numeric))
+    alternative_statuses: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    alternative_report_slugs: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    alternative_figure_ids: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    __table_args__ = (
+        Index("ix_series_rows_key", "indicator_code", "region_code", "period_start"),
+        Index("ix_series_rows_region", "region_code", "indicator_code"),
+        Index("ix_series_rows_report_slugs", "alternative_report_slugs", postgresql_using="gin"),
+    )

@@ -1,7 +1,7 @@
 """What whole-corpus analytics views need, kept at load time for the reports a run changed.
 
-analytics.conflicts reads conflict_groups, analytics.span_mismatches span_mismatches and
-analytics.targets_against_results target_results (migration 0008): computing them from scratch
+analytics.conflicts reads conflict_groups, analytics.span_mismatches span_mismatches,
+analytics.targets_against_results target_results and analytics.series series_rows (migration 0008): computing them from scratch
 aggregates, detoasts or probes the whole corpus, too slow
 at millions of figures. The loader calls refresh_derived() in its transaction, so both tables
 always equal a from-scratch computation (tests/load/test_derived.py proves it).
@@ -18,13 +18,13 @@ from sqlalchemy import Connection, text
 FIGURES = """
 SELECT o.report_id, r.slug AS report_slug, r.slug || ':' || o.fact_key AS figure_id,
        i.code AS indicator_code, o.region_id, o.period_start, o.period_end,
-       o.baseline_period_start, o.baseline_period_end, o.value, o.value_high, o.status
+       o.baseline_period_start, o.baseline_period_end, o.value, o.value_high, o.status, o.qualifier
 FROM observations o JOIN reports r ON r.id = o.report_id JOIN indicators i ON i.id = o.indicator_id
 UNION ALL
 SELECT f.report_id, r.slug, r.slug || ':' || f.fact_key,
        'funding_' || f.status, f.region_id, f.period_start, f.period_end,
        NULL::date, NULL::date, f.amount_vnd, f.amount_high_vnd,
-       CASE WHEN f.status = 'planned' THEN 'target' ELSE 'actual' END
+       CASE WHEN f.status = 'planned' THEN 'target' ELSE 'actual' END, f.qualifier
 FROM funding f JOIN reports r ON r.id = f.report_id
 """
 KEY = "indicator_code, region_id, period_start, period_end, baseline_period_start, baseline_period_end"
@@ -56,6 +56,13 @@ SELECT DISTINCT {KEY} FROM (
     WHERE c.report_ids && CAST(:ids AS bigint[])
        OR EXISTS (SELECT 1 FROM unnest(c.report_ids) AS u(id) WHERE NOT EXISTS
                   (SELECT 1 FROM reports r WHERE r.id = u.id))
+    UNION ALL
+    SELECT s.indicator_code, g.id, s.period_start, s.period_end, s.baseline_period_start, s.baseline_period_end
+    FROM series_rows s
+    JOIN regions g ON g.code = s.region_code AND g.valid_from IS NOT DISTINCT FROM s.region_valid_from
+    WHERE s.report_slug = ANY(CAST(:slugs AS text[])) OR s.alternative_report_slugs && CAST(:slugs AS text[])
+       OR EXISTS (SELECT 1 FROM unnest(s.alternative_report_slugs || s.report_slug) AS u(slug)
+                  WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.slug = u.slug))
 ) k
 """
 SAME_KEY = (
@@ -79,25 +86,31 @@ WHERE {where} AND substr(r.text, s.char_start + 1, s.char_end - s.char_start) <>
 """
 
 
-# queries/targets_against_results.sql before 0008 (ties now broken by figure_id), for targets
-# whose indicator and region code are in `pairs`.
-TARGETS = """
+# queries/targets_against_results.sql before 0008 (ties now broken by figure_id), set-based: one
+# LATERAL search per target took minutes at a million figures. Targets and results of one indicator
+# and region code are put in time order (a target at the instant its period starts, before any
+# result ending then; a result at its period end, preliminary before actual, larger figure_id
+# first), so that a target's result is the last result before it: the n-th, n counted by the window.
+TARGETS = f"""
 INSERT INTO target_results (target_report_id, result_report_id, indicator_code, region_code,
     region_valid_from, region_name, target_period, target, target_qualifier, result_period, result,
     result_status, target_source, result_source)
-SELECT tr.id, ar.id, t.indicator_code, t.region_code, t.region_valid_from, t.region_name, t.period_start,
-       t.value, t.qualifier, a.period_start, a.value, a.status, t.report_slug, a.report_slug
-FROM analytics.figures t
-JOIN reports tr ON tr.slug = t.report_slug
-JOIN LATERAL (
-    SELECT * FROM analytics.figures a
-    WHERE a.indicator_code = t.indicator_code AND a.region_code = t.region_code
-      AND a.status IN ('actual', 'preliminary') AND a.period_end < t.period_start
-    ORDER BY a.period_end DESC, a.status = 'actual' DESC, a.figure_id
-    LIMIT 1
-) a ON true
-JOIN reports ar ON ar.slug = a.report_slug
-WHERE t.status = 'target' AND {pairs}
+WITH f AS (
+    SELECT x.*, g.code AS region_code, g.valid_from AS region_valid_from, g.name AS region_name,
+           count(*) FILTER (WHERE x.status <> 'target') OVER (
+               PARTITION BY x.indicator_code, g.code
+               ORDER BY CASE WHEN x.status = 'target' THEN x.period_start ELSE x.period_end END,
+                        x.status <> 'target', x.status = 'actual', x.figure_id DESC
+               ROWS UNBOUNDED PRECEDING) AS results_so_far
+    FROM ({FIGURES}) x JOIN regions g ON g.id = x.region_id
+    WHERE x.status IN ('target', 'actual', 'preliminary') AND {{pairs}}
+)
+SELECT t.report_id, a.report_id, t.indicator_code, t.region_code, t.region_valid_from, t.region_name,
+       t.period_start, t.value, t.qualifier, a.period_start, a.value, a.status, t.report_slug, a.report_slug
+FROM f t
+JOIN f a ON a.indicator_code = t.indicator_code AND a.region_code = t.region_code
+        AND a.results_so_far = t.results_so_far AND a.status <> 'target'
+WHERE t.status = 'target' AND t.results_so_far > 0
 """
 AFFECTED_PAIRS = f"""
 CREATE TEMP TABLE derived_pairs ON COMMIT DROP AS
@@ -111,22 +124,52 @@ WHERE t.target_report_id = ANY(CAST(:ids AS bigint[])) OR t.result_report_id = A
 """
 IN_PAIRS = (
     "EXISTS (SELECT 1 FROM derived_pairs p"
-    " WHERE p.indicator_code = t.indicator_code AND p.region_code = t.region_code)"
+    " WHERE p.indicator_code = {t}.indicator_code AND p.region_code = {t}.region_code)"
 )
 
 
+# analytics.series' rules (migration 0006) over the keys in series_scope: view series_computed.
+SERIES_COLUMNS = (
+    "indicator_code, region_code, region_valid_from, region_name, period_start, period_end, "
+    "baseline_period_start, baseline_period_end, unit, value, value_high, qualifier, status, published_on, "
+    "figure_id, report_slug, rule, rule_text, tie, candidate_count, report_count, alternative_values, "
+    "alternative_values_high, alternative_statuses, alternative_report_slugs, alternative_figure_ids"
+)
+SERIES = f"INSERT INTO series_rows ({SERIES_COLUMNS}) SELECT {SERIES_COLUMNS} FROM series_computed"
+
 def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) -> None:
-    """Bring conflict_groups, span_mismatches and target_results up to date after the reports with these ids were
+    """Bring conflict_groups, span_mismatches, target_results and series_rows up to date after the reports with these ids were
     added or rewritten (and any reports removed). None: recompute everything from scratch."""
     if changed_report_ids is None:
-        conn.execute(text("TRUNCATE conflict_groups, span_mismatches, target_results"))
+        conn.execute(text("TRUNCATE conflict_groups, span_mismatches, target_results, series_rows"))
+        conn.execute(text(f"INSERT INTO series_scope SELECT DISTINCT {KEY} FROM ({FIGURES}) f"))
+        conn.execute(text(SERIES))
+        conn.execute(text("TRUNCATE series_scope"))
         conn.execute(text(TARGETS.format(pairs="true")))
         conn.execute(text(GROUPS.format(source=FIGURES)))
         conn.execute(text(MISMATCHES.format(where="true")))
         return
     ids = sorted(set(changed_report_ids))
-    conn.execute(text(AFFECTED), {"ids": ids})
+    # Slugs of the changed reports as they are now and as series_rows may still name them.
+    slugs = conn.execute(
+        text("SELECT slug FROM reports WHERE id = ANY(CAST(:ids AS bigint[]))"), {"ids": ids}
+    ).scalars().all()
+    conn.execute(text(AFFECTED), {"ids": ids, "slugs": slugs})
     conn.execute(text(f"DELETE FROM conflict_groups c USING derived_keys k WHERE {SAME_KEY.format(t='c')}"))
+    conn.execute(
+        text(
+            "DELETE FROM series_rows s USING derived_keys k, regions g"
+            " WHERE g.id = k.region_id AND s.region_code = g.code"
+            " AND s.region_valid_from IS NOT DISTINCT FROM g.valid_from"
+            " AND s.indicator_code = k.indicator_code AND s.period_start = k.period_start"
+            " AND s.period_end = k.period_end"
+            " AND s.baseline_period_start IS NOT DISTINCT FROM k.baseline_period_start"
+            " AND s.baseline_period_end IS NOT DISTINCT FROM k.baseline_period_end"
+        )
+    )
+    conn.execute(text(f"INSERT INTO series_scope SELECT {KEY} FROM derived_keys"))
+    conn.execute(text(SERIES))
+    conn.execute(text("DELETE FROM series_scope"))
     source = f"SELECT f.* FROM ({FIGURES}) f JOIN derived_keys k ON {SAME_KEY.format(t='f')}"
     conn.execute(text(GROUPS.format(source=source)))
     conn.execute(text("DROP TABLE derived_keys"))
@@ -139,6 +182,6 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
     )
     conn.execute(text(MISMATCHES.format(where="r.id = ANY(CAST(:ids AS bigint[]))")), {"ids": ids})
     conn.execute(text(AFFECTED_PAIRS), {"ids": ids})
-    conn.execute(text(f"DELETE FROM target_results t WHERE {IN_PAIRS}"))
-    conn.execute(text(TARGETS.format(pairs=IN_PAIRS)))
+    conn.execute(text(f"DELETE FROM target_results t WHERE {IN_PAIRS.format(t='t')}"))
+    conn.execute(text(TARGETS.format(pairs=IN_PAIRS.format(t="x").replace("x.region_code", "g.code"))))
     conn.execute(text("DROP TABLE derived_pairs"))

@@ -8,6 +8,8 @@
   no longer reads each report's full text once per figure.
 - target_results holds analytics.targets_against_results: each target with its latest earlier result,
   refreshed for the indicator and region codes the changed reports touch.
+- series_rows holds analytics.series, refreshed for the keys the changed reports touch, from
+  series_computed (0006's rules, limited to the keys in series_scope).
 - Indexes for the lookups of the worked queries and of the refresh.
 
 Revision ID: 0008
@@ -93,10 +95,36 @@ TARGETS_COLUMNS = {
     "result_source": "Report of the result (analytics.reports).",
 }
 
+# analytics.series (0006) chose among all figures on every read. Its body becomes series_computed,
+# limited to the keys listed in series_scope (which the loader fills, then empties, in its
+# transaction); analytics.series reads series_rows, which the loader refreshes from it.
+SERIES_COLUMNS = (
+    ("indicator_code", sa.Text()), ("region_code", sa.Text()), ("region_valid_from", sa.Date()),
+    ("region_name", sa.Text()), ("period_start", sa.Date()), ("period_end", sa.Date()),
+    ("baseline_period_start", sa.Date()), ("baseline_period_end", sa.Date()), ("unit", sa.Text()),
+    ("value", sa.Numeric()), ("value_high", sa.Numeric()), ("qualifier", sa.Text()), ("status", sa.Text()),
+    ("published_on", sa.Date()), ("figure_id", sa.Text()), ("report_slug", sa.Text()), ("rule", sa.Text()),
+    ("rule_text", sa.Text()), ("tie", sa.Boolean()), ("candidate_count", sa.BigInteger()),
+    ("report_count", sa.BigInteger()), ("alternative_values", postgresql.ARRAY(sa.Numeric())),
+    ("alternative_values_high", postgresql.ARRAY(sa.Numeric())),
+    ("alternative_statuses", postgresql.ARRAY(sa.Text())),
+    ("alternative_report_slugs", postgresql.ARRAY(sa.Text())),
+    ("alternative_figure_ids", postgresql.ARRAY(sa.Text())),
+)
+SCOPED = """FROM analytics.figures f
+    JOIN regions sg ON sg.code = f.region_code AND sg.valid_from IS NOT DISTINCT FROM f.region_valid_from
+    JOIN series_scope k ON k.indicator_code = f.indicator_code AND k.region_id = sg.id
+     AND k.period_start = f.period_start AND k.period_end = f.period_end
+     AND k.baseline_period_start IS NOT DISTINCT FROM f.baseline_period_start
+     AND k.baseline_period_end IS NOT DISTINCT FROM f.baseline_period_end"""
+
 INDEXES = {
     # analytics.figures names a funding item's indicator 'funding_' || status: results of one
     # indicator and region are then an index lookup (the refresh of target_results).
     "ix_funding_indicator_region": ("funding", [sa.text("('funding_'::text || status)"), "region_id"]),
+    "ix_series_rows_key": ("series_rows", ["indicator_code", "region_code", "period_start"]),
+    "ix_series_rows_region": ("series_rows", ["region_code", "indicator_code"]),
+    "ix_series_rows_report_slug": ("series_rows", ["report_slug"]),
     "ix_target_results_pair": ("target_results", ["indicator_code", "region_code"]),
     "ix_target_results_target_report_id": ("target_results", ["target_report_id"]),
     "ix_target_results_result_report_id": ("target_results", ["result_report_id"]),
@@ -173,8 +201,31 @@ def upgrade() -> None:
         sa.Column("result_source", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_target_results")),
     )
+    op.create_table(
+        "series_scope",
+        sa.Column("indicator_code", sa.Text(), nullable=False),
+        sa.Column("region_id", sa.BigInteger(), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("baseline_period_start", sa.Date(), nullable=True),
+        sa.Column("baseline_period_end", sa.Date(), nullable=True),
+    )
+    op.create_table(
+        "series_rows",
+        sa.Column("id", sa.BigInteger(), sa.Identity(), nullable=False),
+        *(sa.Column(name, type_, nullable=True) for name, type_ in SERIES_COLUMNS),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_series_rows")),
+    )
     for name, (table, columns) in INDEXES.items():
         op.create_index(name, table, columns)
+    op.create_index("ix_series_rows_report_slugs", "series_rows", ["alternative_report_slugs"],
+                    postgresql_using="gin")
+    series = _revision("0006_series").SERIES_SQL
+    assert "FROM analytics.figures f" in series
+    op.execute(series.replace("CREATE VIEW analytics.series", "CREATE VIEW series_computed", 1)
+               .replace("FROM analytics.figures f", SCOPED, 1))
+    columns = ", ".join(name for name, _ in SERIES_COLUMNS)
+    op.execute(f"CREATE OR REPLACE VIEW analytics.series AS SELECT {columns} FROM series_rows")
 
     op.execute(CONFLICTS)
     op.execute(SPAN_MISMATCHES)
@@ -191,13 +242,28 @@ def upgrade() -> None:
     refresh_derived(op.get_bind(), None)
 
 
+def _series_comments() -> list[str]:
+    r0006 = _revision("0006_series")
+    return [f"COMMENT ON VIEW analytics.series IS {_quote(r0006.COMMENT)}"] + [
+        f"COMMENT ON COLUMN analytics.series.{c} IS {_quote(text)}" for c, text in r0006.COLUMNS.items()
+    ]
+
+
 def downgrade() -> None:
     op.execute("DROP VIEW analytics.targets_against_results")
     op.execute("DROP VIEW analytics.span_mismatches")
     body, extra = _revision("0004_trust_under_attack").VIEWS["conflicts"]
     op.execute(f"CREATE OR REPLACE VIEW analytics.conflicts AS {body.format(extra=extra)}")
+    op.execute("DROP VIEW analytics.series")
+    op.execute(_revision("0006_series").SERIES_SQL)
+    for view_comment_sql in _series_comments():
+        op.execute(view_comment_sql)
+    op.execute("DROP VIEW series_computed")
+    op.drop_index("ix_series_rows_report_slugs", table_name="series_rows")
     for name, (table, _columns) in INDEXES.items():
         op.drop_index(name, table_name=table)
+    op.drop_table("series_rows")
+    op.drop_table("series_scope")
     op.drop_table("target_results")
     op.drop_index(op.f("ix_span_mismatches_report_id"), table_name="span_mismatches")
     op.drop_table("span_mismatches")

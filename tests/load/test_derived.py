@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from decimal import Decimal
 from pathlib import Path
 
@@ -55,8 +56,19 @@ WHERE t.status = 'target'
 """
 
 
+def _series_from_scratch_sql() -> str:
+    """analytics.series as migration 0006 defined it: the rules over every figure, on every read."""
+    path = PROJECT_ROOT / "migrations" / "versions" / "0006_series.py"
+    spec = importlib.util.spec_from_file_location("povertydb_test_revision_0006", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SERIES_SQL.replace("CREATE VIEW analytics.series AS", "", 1)
+
+
 def _assert_consistent(engine) -> list:
     with engine.connect() as conn:
+        series = sorted(map(tuple, conn.execute(text(_series_from_scratch_sql())).all()), key=repr)
+        kept_series = sorted(map(tuple, conn.execute(text("SELECT * FROM analytics.series")).all()), key=repr)
         scratch = sorted(map(tuple, conn.execute(text(CONFLICTS_FROM_SCRATCH)).all()), key=repr)
         kept = sorted(map(tuple, conn.execute(text(CONFLICTS_KEPT)).all()), key=repr)
         spans = sorted(map(tuple, conn.execute(text(SPANS_FROM_SCRATCH)).all()))
@@ -66,7 +78,8 @@ def _assert_consistent(engine) -> list:
         )
         mismatches = sorted(map(tuple, conn.execute(text("SELECT kind, fact_id FROM analytics.span_mismatches"))))
     assert kept == scratch
-    assert kept_targets == targets and targets
+    assert kept_series == series
+    assert kept_targets == targets
     assert mismatches == spans
     return kept
 
@@ -84,6 +97,9 @@ def _figure(data: dict, key: str) -> dict:
 def test_what_is_kept_at_load_equals_a_from_scratch_computation_after_load_noop_edit_and_removal(engine, seeds_copy):
     load_seeds(engine, seeds_copy)
     first = _assert_consistent(engine)
+    with engine.connect() as conn:
+        for view in ("series", "targets_against_results"):  # not vacuously equal
+            assert conn.execute(text(f"SELECT count(*) FROM analytics.{view}")).scalar_one() > 0, view
     rates = [c for c in first if c[0] == "poor_household_rate" and c[1] == "06"]
     assert [sorted(c[5]) for c in rates] == [[Decimal("21.95"), Decimal("22.25")]]
 
