@@ -6,10 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
-    Column,
     BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -23,8 +23,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
-    text as sql_text,
     true,
+)
+from sqlalchemy import (
+    text as sql_text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column

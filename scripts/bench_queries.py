@@ -31,7 +31,14 @@ from app.settings import PROJECT_ROOT
 
 COPIES = 4  # copies of its seed report's figures in one synthetic report
 VIEWS = (
-    "figures", "funding", "statements", "officials", "conflicts", "reports", "series", "span_mismatches",
+    "figures",
+    "funding",
+    "statements",
+    "officials",
+    "conflicts",
+    "reports",
+    "series",
+    "span_mismatches",
     "targets_against_results",
 )
 TIMEOUT_S = 60  # the readers' default statement timeout
@@ -114,7 +121,8 @@ SMALL = {
     " WHERE region_code = '06' AND indicator_code = 'poor_household_rate'",
     "one report's facts": "SELECT * FROM analytics.figures WHERE report_slug ="
     " (SELECT slug FROM reports WHERE slug LIKE 'tnmt-bac-kan-2023-results-x%' ORDER BY id DESC LIMIT 1)",
-    "conflicts of one indicator": "SELECT * FROM analytics.conflicts WHERE indicator_code = 'poor_households'",
+    "conflicts of one indicator": "SELECT * FROM analytics.conflicts"
+    " WHERE indicator_code = 'poor_households'",
     "a province's series": "SELECT * FROM analytics.series WHERE region_code = '06'",
 }
 
@@ -191,11 +199,15 @@ def main() -> None:
             " + (SELECT count(*) FROM funding), (SELECT count(*) FROM statements),"
             " (SELECT count(*) FROM conflict_groups), pg_size_pretty(pg_database_size(current_database()))"
         ).fetchone()
-        say(f"reports {counts[0]}, figures {counts[1]}, statements {counts[2]}, "
-            f"conflict groups {counts[3]}, database {counts[4]}")
-        cases = {p.stem: p.read_text(encoding="utf-8") for p in sorted((PROJECT_ROOT / "queries").glob("*.sql"))}
+        say(
+            f"reports {counts[0]}, figures {counts[1]}, statements {counts[2]}, "
+            f"conflict groups {counts[3]}, database {counts[4]}"
+        )
+        cases = {
+            p.stem: p.read_text(encoding="utf-8") for p in sorted((PROJECT_ROOT / "queries").glob("*.sql"))
+        }
         cases |= {f"analytics.{v}": f"SELECT * FROM analytics.{v}" for v in VIEWS}
-        say(f"\n| query | rows | median s | p95 s |\n|---|---|---|---|")
+        say("\n| query | rows | median s | p95 s |\n|---|---|---|---|")
         for label, sql in cases.items():
             median, p95, rows = measure(conn, sql, args.runs)
             say(f"| {label} | {rows} | {median:.3f} | {p95:.3f} |")

@@ -1,9 +1,9 @@
 """What whole-corpus analytics views need, kept at load time for the reports a run changed.
 
 analytics.conflicts reads conflict_groups, analytics.span_mismatches span_mismatches,
-analytics.targets_against_results target_results and analytics.series series_rows (migration 0008): computing them from scratch
-aggregates, detoasts or probes the whole corpus, too slow
-at millions of figures. The loader calls refresh_derived() in its transaction, so both tables
+analytics.targets_against_results target_results and analytics.series series_rows (migration
+0008): computing them on every read aggregates, detoasts or searches the whole corpus, too slow
+at millions of figures. The loader calls refresh_derived() in its transaction, so the tables
 always equal a from-scratch computation (tests/load/test_derived.py proves it).
 """
 
@@ -57,7 +57,8 @@ SELECT DISTINCT {KEY} FROM (
        OR EXISTS (SELECT 1 FROM unnest(c.report_ids) AS u(id) WHERE NOT EXISTS
                   (SELECT 1 FROM reports r WHERE r.id = u.id))
     UNION ALL
-    SELECT s.indicator_code, g.id, s.period_start, s.period_end, s.baseline_period_start, s.baseline_period_end
+    SELECT s.indicator_code, g.id, s.period_start, s.period_end,
+           s.baseline_period_start, s.baseline_period_end
     FROM series_rows s
     JOIN regions g ON g.code = s.region_code AND g.valid_from IS NOT DISTINCT FROM s.region_valid_from
     WHERE s.report_slug = ANY(CAST(:slugs AS text[])) OR s.alternative_report_slugs && CAST(:slugs AS text[])
@@ -137,9 +138,10 @@ SERIES_COLUMNS = (
 )
 SERIES = f"INSERT INTO series_rows ({SERIES_COLUMNS}) SELECT {SERIES_COLUMNS} FROM series_computed"
 
+
 def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) -> None:
-    """Bring conflict_groups, span_mismatches, target_results and series_rows up to date after the reports with these ids were
-    added or rewritten (and any reports removed). None: recompute everything from scratch."""
+    """Bring conflict_groups, span_mismatches, target_results and series_rows up to date after the
+    reports with these ids were added or rewritten (and any reports removed). None: all from scratch."""
     if changed_report_ids is None:
         conn.execute(text("TRUNCATE conflict_groups, span_mismatches, target_results, series_rows"))
         conn.execute(text(f"INSERT INTO series_scope SELECT DISTINCT {KEY} FROM ({FIGURES}) f"))
@@ -151,9 +153,11 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
         return
     ids = sorted(set(changed_report_ids))
     # Slugs of the changed reports as they are now and as series_rows may still name them.
-    slugs = conn.execute(
-        text("SELECT slug FROM reports WHERE id = ANY(CAST(:ids AS bigint[]))"), {"ids": ids}
-    ).scalars().all()
+    slugs = (
+        conn.execute(text("SELECT slug FROM reports WHERE id = ANY(CAST(:ids AS bigint[]))"), {"ids": ids})
+        .scalars()
+        .all()
+    )
     conn.execute(text(AFFECTED), {"ids": ids, "slugs": slugs})
     conn.execute(text(f"DELETE FROM conflict_groups c USING derived_keys k WHERE {SAME_KEY.format(t='c')}"))
     conn.execute(

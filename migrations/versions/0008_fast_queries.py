@@ -99,13 +99,28 @@ TARGETS_COLUMNS = {
 # limited to the keys listed in series_scope (which the loader fills, then empties, in its
 # transaction); analytics.series reads series_rows, which the loader refreshes from it.
 SERIES_COLUMNS = (
-    ("indicator_code", sa.Text()), ("region_code", sa.Text()), ("region_valid_from", sa.Date()),
-    ("region_name", sa.Text()), ("period_start", sa.Date()), ("period_end", sa.Date()),
-    ("baseline_period_start", sa.Date()), ("baseline_period_end", sa.Date()), ("unit", sa.Text()),
-    ("value", sa.Numeric()), ("value_high", sa.Numeric()), ("qualifier", sa.Text()), ("status", sa.Text()),
-    ("published_on", sa.Date()), ("figure_id", sa.Text()), ("report_slug", sa.Text()), ("rule", sa.Text()),
-    ("rule_text", sa.Text()), ("tie", sa.Boolean()), ("candidate_count", sa.BigInteger()),
-    ("report_count", sa.BigInteger()), ("alternative_values", postgresql.ARRAY(sa.Numeric())),
+    ("indicator_code", sa.Text()),
+    ("region_code", sa.Text()),
+    ("region_valid_from", sa.Date()),
+    ("region_name", sa.Text()),
+    ("period_start", sa.Date()),
+    ("period_end", sa.Date()),
+    ("baseline_period_start", sa.Date()),
+    ("baseline_period_end", sa.Date()),
+    ("unit", sa.Text()),
+    ("value", sa.Numeric()),
+    ("value_high", sa.Numeric()),
+    ("qualifier", sa.Text()),
+    ("status", sa.Text()),
+    ("published_on", sa.Date()),
+    ("figure_id", sa.Text()),
+    ("report_slug", sa.Text()),
+    ("rule", sa.Text()),
+    ("rule_text", sa.Text()),
+    ("tie", sa.Boolean()),
+    ("candidate_count", sa.BigInteger()),
+    ("report_count", sa.BigInteger()),
+    ("alternative_values", postgresql.ARRAY(sa.Numeric())),
     ("alternative_values_high", postgresql.ARRAY(sa.Numeric())),
     ("alternative_statuses", postgresql.ARRAY(sa.Text())),
     ("alternative_report_slugs", postgresql.ARRAY(sa.Text())),
@@ -166,8 +181,14 @@ def upgrade() -> None:
     op.create_index(
         "ix_conflict_groups_key",
         "conflict_groups",
-        ["indicator_code", "region_id", "period_start", "period_end", "baseline_period_start",
-         "baseline_period_end"],
+        [
+            "indicator_code",
+            "region_id",
+            "period_start",
+            "period_end",
+            "baseline_period_start",
+            "baseline_period_end",
+        ],
         unique=True,
         postgresql_nulls_not_distinct=True,
     )
@@ -218,12 +239,16 @@ def upgrade() -> None:
     )
     for name, (table, columns) in INDEXES.items():
         op.create_index(name, table, columns)
-    op.create_index("ix_series_rows_report_slugs", "series_rows", ["alternative_report_slugs"],
-                    postgresql_using="gin")
+    op.create_index(
+        "ix_series_rows_report_slugs", "series_rows", ["alternative_report_slugs"], postgresql_using="gin"
+    )
     series = _revision("0006_series").SERIES_SQL
     assert "FROM analytics.figures f" in series
-    op.execute(series.replace("CREATE VIEW analytics.series", "CREATE VIEW series_computed", 1)
-               .replace("FROM analytics.figures f", SCOPED, 1))
+    op.execute(
+        series.replace("CREATE VIEW analytics.series", "CREATE VIEW series_computed", 1).replace(
+            "FROM analytics.figures f", SCOPED, 1
+        )
+    )
     columns = ", ".join(name for name, _ in SERIES_COLUMNS)
     op.execute(f"CREATE OR REPLACE VIEW analytics.series AS SELECT {columns} FROM series_rows")
 

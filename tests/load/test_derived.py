@@ -18,8 +18,10 @@ ARTICLE_004 = "004_1809158b010efb0f"  # ndo-bac-kan-2024-targets: one side of th
 # analytics.conflicts as it was computed before migration 0008, on every read.
 CONFLICTS_FROM_SCRATCH = """
 SELECT f.indicator_code, f.region_code, f.region_name, f.period_start, f.period_end,
-       array_agg(f.value ORDER BY f.report_slug, f.value), array_agg(f.report_slug ORDER BY f.report_slug, f.value),
-       array_agg(f.status ORDER BY f.report_slug, f.value), array_agg(f.figure_id ORDER BY f.report_slug, f.value),
+       array_agg(f.value ORDER BY f.report_slug, f.value),
+       array_agg(f.report_slug ORDER BY f.report_slug, f.value),
+       array_agg(f.status ORDER BY f.report_slug, f.value),
+       array_agg(f.figure_id ORDER BY f.report_slug, f.value),
        max(f.value) - min(f.value), f.region_valid_from
 FROM analytics.figures f
 GROUP BY f.indicator_code, f.region_code, f.region_valid_from, f.region_name, f.period_start, f.period_end,
@@ -76,7 +78,9 @@ def _assert_consistent(engine) -> list:
         kept_targets = sorted(
             map(tuple, conn.execute(text("SELECT * FROM analytics.targets_against_results")).all()), key=repr
         )
-        mismatches = sorted(map(tuple, conn.execute(text("SELECT kind, fact_id FROM analytics.span_mismatches"))))
+        mismatches = sorted(
+            map(tuple, conn.execute(text("SELECT kind, fact_id FROM analytics.span_mismatches")))
+        )
     assert kept == scratch
     assert kept_series == series
     assert kept_targets == targets
@@ -94,7 +98,9 @@ def _figure(data: dict, key: str) -> dict:
     return next(f for f in data["figures"] if f["key"] == key)
 
 
-def test_what_is_kept_at_load_equals_a_from_scratch_computation_after_load_noop_edit_and_removal(engine, seeds_copy):
+def test_what_is_kept_at_load_equals_a_from_scratch_computation_after_load_noop_edit_removal(
+    engine, seeds_copy
+):
     load_seeds(engine, seeds_copy)
     first = _assert_consistent(engine)
     with engine.connect() as conn:
