@@ -145,6 +145,7 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
     if changed_report_ids is None:
         conn.execute(text("TRUNCATE conflict_groups, span_mismatches, target_results, series_rows"))
         conn.execute(text(f"INSERT INTO series_scope SELECT DISTINCT {KEY} FROM ({FIGURES}) f"))
+        conn.execute(text("ANALYZE series_scope"))  # its statistics decide the plan of series_computed
         conn.execute(text(SERIES))
         conn.execute(text("TRUNCATE series_scope"))
         conn.execute(text(TARGETS.format(pairs="true")))
@@ -159,6 +160,7 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
         .all()
     )
     conn.execute(text(AFFECTED), {"ids": ids, "slugs": slugs})
+    conn.execute(text("ANALYZE derived_keys"))  # temporary tables get no statistics otherwise
     conn.execute(text(f"DELETE FROM conflict_groups c USING derived_keys k WHERE {SAME_KEY.format(t='c')}"))
     conn.execute(
         text(
@@ -172,6 +174,7 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
         )
     )
     conn.execute(text(f"INSERT INTO series_scope SELECT {KEY} FROM derived_keys"))
+    conn.execute(text("ANALYZE series_scope"))
     conn.execute(text(SERIES))
     conn.execute(text("DELETE FROM series_scope"))
     source = f"SELECT f.* FROM ({FIGURES}) f JOIN derived_keys k ON {SAME_KEY.format(t='f')}"
