@@ -162,6 +162,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, help="report file (table and EXPLAIN output)")
     parser.add_argument("--reuse", action="store_true", help="time an inflated database left by a run")
+    parser.add_argument("--explain-only", action="store_true", help="with --reuse: only the EXPLAIN output")
     args = parser.parse_args()
     admin = args.url.replace("postgresql+psycopg://", "postgresql://", 1)
     name = f"povertydb_bench_q{args.figures}"
@@ -207,19 +208,24 @@ def main() -> None:
             p.stem: p.read_text(encoding="utf-8") for p in sorted((PROJECT_ROOT / "queries").glob("*.sql"))
         }
         cases |= {f"analytics.{v}": f"SELECT * FROM analytics.{v}" for v in VIEWS}
-        say("\n| query | rows | median s | p95 s |\n|---|---|---|---|")
-        for label, sql in cases.items():
-            median, p95, rows = measure(conn, sql, args.runs)
-            say(f"| {label} | {rows} | {median:.3f} | {p95:.3f} |")
-        say("\n| small answer | rows | median ms | p95 ms |\n|---|---|---|---|")
-        for label, sql in SMALL.items():
-            median, p95, rows = measure(conn, sql, args.runs)
-            say(f"| {label} | {rows} | {median * 1000:.1f} | {p95 * 1000:.1f} |")
+        if not args.explain_only:
+            say("\n| query | rows | median s | p95 s |\n|---|---|---|---|")
+            for label, sql in cases.items():
+                median, p95, rows = measure(conn, sql, args.runs)
+                say(f"| {label} | {rows} | {median:.3f} | {p95:.3f} |")
+            say("\n| small answer | rows | median ms | p95 ms |\n|---|---|---|---|")
+            for label, sql in SMALL.items():
+                median, p95, rows = measure(conn, sql, args.runs)
+                say(f"| {label} | {rows} | {median * 1000:.1f} | {p95 * 1000:.1f} |")
         explain = []
         for label, sql in cases.items():
             if label.startswith("analytics."):
                 continue
-            plan = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}").fetchall()
+            try:
+                plan = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}").fetchall()
+            except psycopg.errors.QueryCanceled:  # past the timeout: the plan without its run
+                plan = [(f"(cancelled after {TIMEOUT_S} s; plan without ANALYZE)",)]
+                plan += conn.execute(f"EXPLAIN {sql}").fetchall()
             explain.append(f"\n=== {label}\n" + "\n".join(row[0] for row in plan))
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
