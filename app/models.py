@@ -417,6 +417,14 @@ class TargetResult(Base):
     __table_args__ = (Index("ix_target_results_pair", "indicator_code", "region_code"),)
 
 
+class DerivedReport(Base):
+    """A report the kept tables were computed from: one gone from reports was removed since."""
+
+    __tablename__ = "derived_reports"
+    report_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    slug: Mapped[str] = mapped_column(Text)
+
+
 # The keys whose analytics.series rows the loader is recomputing, inside its transaction only.
 series_scope = Table(
     "series_scope",

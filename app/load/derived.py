@@ -15,18 +15,40 @@ from sqlalchemy import Connection, text
 
 # Every figure as analytics.figures has it, with the base keys the refresh joins on. Its columns
 # and expressions are those of analytics.figures (migration 0001), so the groups are the same.
-FIGURES = """
+# {o} and {f} join each branch to a scope (derived_keys, derived_pairs) from the base tables, so
+# that a small scope is index lookups, not a pass over every figure.
+FIGURES_IN = """
 SELECT o.report_id, r.slug AS report_slug, r.slug || ':' || o.fact_key AS figure_id,
        i.code AS indicator_code, o.region_id, o.period_start, o.period_end,
        o.baseline_period_start, o.baseline_period_end, o.value, o.value_high, o.status, o.qualifier
-FROM observations o JOIN reports r ON r.id = o.report_id JOIN indicators i ON i.id = o.indicator_id
+FROM observations o JOIN reports r ON r.id = o.report_id JOIN indicators i ON i.id = o.indicator_id {o}
 UNION ALL
 SELECT f.report_id, r.slug, r.slug || ':' || f.fact_key,
        'funding_' || f.status, f.region_id, f.period_start, f.period_end,
        NULL::date, NULL::date, f.amount_vnd, f.amount_high_vnd,
        CASE WHEN f.status = 'planned' THEN 'target' ELSE 'actual' END, f.qualifier
-FROM funding f JOIN reports r ON r.id = f.report_id
+FROM funding f JOIN reports r ON r.id = f.report_id {f}
 """
+FIGURES = FIGURES_IN.format(o="", f="")
+_KEYED = (
+    "JOIN derived_keys k ON k.indicator_code = {code} AND k.region_id = {t}.region_id"
+    " AND k.period_start = {t}.period_start AND k.period_end = {t}.period_end"
+    " AND k.baseline_period_start IS NOT DISTINCT FROM {base_start}"
+    " AND k.baseline_period_end IS NOT DISTINCT FROM {base_end}"
+)
+FIGURES_OF_KEYS = FIGURES_IN.format(
+    o=_KEYED.format(
+        code="i.code", t="o", base_start="o.baseline_period_start", base_end="o.baseline_period_end"
+    ),
+    f=_KEYED.format(code="'funding_' || f.status", t="f", base_start="NULL::date", base_end="NULL::date"),
+)
+_PAIRED = (
+    "JOIN regions pg ON pg.id = {t}.region_id"
+    " JOIN derived_pairs p ON p.indicator_code = {code} AND p.region_code = pg.code"
+)
+FIGURES_OF_PAIRS = FIGURES_IN.format(
+    o=_PAIRED.format(t="o", code="i.code"), f=_PAIRED.format(t="f", code="'funding_' || f.status")
+)
 KEY = "indicator_code, region_id, period_start, period_end, baseline_period_start, baseline_period_end"
 
 # The aggregation of analytics.conflicts before 0008 (migration 0004), over `source`.
@@ -45,8 +67,8 @@ HAVING count(DISTINCT report_slug) > 1
    AND (count(DISTINCT value) > 1 OR count(DISTINCT value_high) > 1)
 """
 
-# Keys to recompute: those of the changed reports' figures now, and those of groups that hold a
-# changed report or a report that is gone (a removed article, whose figures went with it).
+# Keys to recompute: those of the changed reports' figures now, and those of kept rows that name a
+# changed or removed report (:ids and :slugs hold both).
 AFFECTED = f"""
 CREATE TEMP TABLE derived_keys ON COMMIT DROP AS
 SELECT DISTINCT {KEY} FROM (
@@ -54,16 +76,12 @@ SELECT DISTINCT {KEY} FROM (
     UNION ALL
     SELECT {KEY} FROM conflict_groups c
     WHERE c.report_ids && CAST(:ids AS bigint[])
-       OR EXISTS (SELECT 1 FROM unnest(c.report_ids) AS u(id) WHERE NOT EXISTS
-                  (SELECT 1 FROM reports r WHERE r.id = u.id))
     UNION ALL
     SELECT s.indicator_code, g.id, s.period_start, s.period_end,
            s.baseline_period_start, s.baseline_period_end
     FROM series_rows s
     JOIN regions g ON g.code = s.region_code AND g.valid_from IS NOT DISTINCT FROM s.region_valid_from
     WHERE s.report_slug = ANY(CAST(:slugs AS text[])) OR s.alternative_report_slugs && CAST(:slugs AS text[])
-       OR EXISTS (SELECT 1 FROM unnest(s.alternative_report_slugs || s.report_slug) AS u(slug)
-                  WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.slug = u.slug))
 ) k
 """
 SAME_KEY = (
@@ -92,7 +110,7 @@ WHERE {where} AND substr(r.text, s.char_start + 1, s.char_end - s.char_start) <>
 # and region code are put in time order (a target at the instant its period starts, before any
 # result ending then; a result at its period end, preliminary before actual, larger figure_id
 # first), so that a target's result is the last result before it: the n-th, n counted by the window.
-TARGETS = f"""
+TARGETS = """
 INSERT INTO target_results (target_report_id, result_report_id, indicator_code, region_code,
     region_valid_from, region_name, target_period, target, target_qualifier, result_period, result,
     result_status, target_source, result_source)
@@ -103,8 +121,8 @@ WITH f AS (
                ORDER BY CASE WHEN x.status = 'target' THEN x.period_start ELSE x.period_end END,
                         x.status <> 'target', x.status = 'actual', x.figure_id DESC
                ROWS UNBOUNDED PRECEDING) AS results_so_far
-    FROM ({FIGURES}) x JOIN regions g ON g.id = x.region_id
-    WHERE x.status IN ('target', 'actual', 'preliminary') AND {{pairs}}
+    FROM ({source}) x JOIN regions g ON g.id = x.region_id
+    WHERE x.status IN ('target', 'actual', 'preliminary')
 )
 SELECT t.report_id, a.report_id, t.indicator_code, t.region_code, t.region_valid_from, t.region_name,
        t.period_start, t.value, t.qualifier, a.period_start, a.value, a.status, t.report_slug, a.report_slug
@@ -120,8 +138,6 @@ FROM ({FIGURES}) f JOIN regions g ON g.id = f.region_id WHERE f.report_id = ANY(
 UNION
 SELECT indicator_code, region_code FROM target_results t
 WHERE t.target_report_id = ANY(CAST(:ids AS bigint[])) OR t.result_report_id = ANY(CAST(:ids AS bigint[]))
-   OR NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = t.target_report_id)
-   OR NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = t.result_report_id)
 """
 IN_PAIRS = (
     "EXISTS (SELECT 1 FROM derived_pairs p"
@@ -143,23 +159,34 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
     """Bring conflict_groups, span_mismatches, target_results and series_rows up to date after the
     reports with these ids were added or rewritten (and any reports removed). None: all from scratch."""
     if changed_report_ids is None:
-        conn.execute(text("TRUNCATE conflict_groups, span_mismatches, target_results, series_rows"))
+        conn.execute(
+            text("TRUNCATE conflict_groups, span_mismatches, target_results, series_rows, derived_reports")
+        )
         conn.execute(text(f"INSERT INTO series_scope SELECT DISTINCT {KEY} FROM ({FIGURES}) f"))
         conn.execute(text("ANALYZE series_scope"))  # its statistics decide the plan of series_computed
         conn.execute(text(SERIES))
         conn.execute(text("TRUNCATE series_scope"))
-        conn.execute(text(TARGETS.format(pairs="true")))
+        conn.execute(text(TARGETS.format(source=FIGURES)))
         conn.execute(text(GROUPS.format(source=FIGURES)))
         conn.execute(text(MISMATCHES.format(where="true")))
+        conn.execute(text("INSERT INTO derived_reports SELECT id, slug FROM reports"))
         return
-    ids = sorted(set(changed_report_ids))
-    # Slugs of the changed reports as they are now and as series_rows may still name them.
-    slugs = (
-        conn.execute(text("SELECT slug FROM reports WHERE id = ANY(CAST(:ids AS bigint[]))"), {"ids": ids})
-        .scalars()
-        .all()
-    )
-    conn.execute(text(AFFECTED), {"ids": ids, "slugs": slugs})
+    # derived_reports lists the reports the kept rows were computed from: those gone since were
+    # removed, and their rows must go too. Old and new slugs both, for a report that changed slug.
+    gone = conn.execute(
+        text(
+            "SELECT d.report_id, d.slug FROM derived_reports d"
+            " WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = d.report_id)"
+            " UNION SELECT d.report_id, d.slug FROM derived_reports d"
+            " WHERE d.report_id = ANY(CAST(:ids AS bigint[]))"
+            " UNION SELECT id, slug FROM reports WHERE id = ANY(CAST(:ids AS bigint[]))"
+        ),
+        {"ids": list(changed_report_ids)},
+    ).all()
+    if not gone:
+        return  # nothing changed: nothing to recompute
+    params = {"ids": sorted({i for i, _ in gone}), "slugs": sorted({slug for _, slug in gone})}
+    conn.execute(text(AFFECTED), params)
     conn.execute(text("ANALYZE derived_keys"))  # temporary tables get no statistics otherwise
     conn.execute(text(f"DELETE FROM conflict_groups c USING derived_keys k WHERE {SAME_KEY.format(t='c')}"))
     conn.execute(
@@ -177,18 +204,19 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
     conn.execute(text("ANALYZE series_scope"))
     conn.execute(text(SERIES))
     conn.execute(text("DELETE FROM series_scope"))
-    source = f"SELECT f.* FROM ({FIGURES}) f JOIN derived_keys k ON {SAME_KEY.format(t='f')}"
-    conn.execute(text(GROUPS.format(source=source)))
+    conn.execute(text(GROUPS.format(source=FIGURES_OF_KEYS)))
     conn.execute(text("DROP TABLE derived_keys"))
+    conn.execute(text("DELETE FROM span_mismatches WHERE report_id = ANY(CAST(:ids AS bigint[]))"), params)
+    conn.execute(text(MISMATCHES.format(where="r.id = ANY(CAST(:ids AS bigint[]))")), params)
+    conn.execute(text(AFFECTED_PAIRS), params)
+    conn.execute(text("ANALYZE derived_pairs"))
+    conn.execute(text(f"DELETE FROM target_results t WHERE {IN_PAIRS.format(t='t')}"))
+    conn.execute(text(TARGETS.format(source=FIGURES_OF_PAIRS)))
+    conn.execute(text("DROP TABLE derived_pairs"))
+    conn.execute(text("DELETE FROM derived_reports WHERE report_id = ANY(CAST(:ids AS bigint[]))"), params)
     conn.execute(
         text(
-            "DELETE FROM span_mismatches m WHERE m.report_id = ANY(CAST(:ids AS bigint[]))"
-            " OR NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = m.report_id)"
+            "INSERT INTO derived_reports SELECT id, slug FROM reports WHERE id = ANY(CAST(:ids AS bigint[]))"
         ),
-        {"ids": ids},
+        params,
     )
-    conn.execute(text(MISMATCHES.format(where="r.id = ANY(CAST(:ids AS bigint[]))")), {"ids": ids})
-    conn.execute(text(AFFECTED_PAIRS), {"ids": ids})
-    conn.execute(text(f"DELETE FROM target_results t WHERE {IN_PAIRS.format(t='t')}"))
-    conn.execute(text(TARGETS.format(pairs=IN_PAIRS.format(t="x").replace("x.region_code", "g.code"))))
-    conn.execute(text("DROP TABLE derived_pairs"))

@@ -223,6 +223,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_target_results")),
     )
     op.create_table(
+        "derived_reports",
+        sa.Column("report_id", sa.BigInteger(), nullable=False),
+        sa.Column("slug", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("report_id", name=op.f("pk_derived_reports")),
+    )
+    op.create_table(
         "series_scope",
         sa.Column("indicator_code", sa.Text(), nullable=False),
         sa.Column("region_id", sa.BigInteger(), nullable=False),
@@ -288,6 +294,7 @@ def downgrade() -> None:
     for name, (table, _columns) in INDEXES.items():
         op.drop_index(name, table_name=table)
     op.drop_table("series_rows")
+    op.drop_table("derived_reports")
     op.drop_table("series_scope")
     op.drop_table("target_results")
     op.drop_index(op.f("ix_span_mismatches_report_id"), table_name="span_mismatches")
