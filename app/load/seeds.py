@@ -216,7 +216,7 @@ def load_seeds(
                     len(getattr(r, table)) for r in collected.reports if r.report["slug"] in clean
                 )
             changed = conn.execute(text("SELECT id FROM reports WHERE load_run_id = :r"), {"r": run_id})
-            refresh_derived(conn, changed.scalars().all())  # analytics.conflicts, span_mismatches
+            refresh_derived(conn, changed.scalars().all())  # the kept analytics views
             finish_run(conn, run_id, {t: vars(c) for t, c in result.counts.items()})
     except BaseException as exc:
         refusal = _explain_refusal(engine, seeds_dir, collected, run_id, exc)
