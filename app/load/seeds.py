@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 
 from app.db import acquire_load_lock, upgrade_schema
 from app.load import tables
+from app.load.derived import refresh_derived
 from app.load.refusals import REFUSALS, describe, driver_error, find_refused, locate
 from app.load.runs import code_version, fail_run, finish_run, start_run
 from app.load.sync import SyncResult, sync_all
@@ -214,6 +215,8 @@ def load_seeds(
                 result.of(table).unchanged += sum(
                     len(getattr(r, table)) for r in collected.reports if r.report["slug"] in clean
                 )
+            changed = conn.execute(text("SELECT id FROM reports WHERE load_run_id = :r"), {"r": run_id})
+            refresh_derived(conn, changed.scalars().all())  # the kept analytics views
             finish_run(conn, run_id, {t: vars(c) for t, c in result.counts.items()})
     except BaseException as exc:
         refusal = _explain_refusal(engine, seeds_dir, collected, run_id, exc)
