@@ -180,6 +180,9 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
             " UNION SELECT d.report_id, d.slug FROM derived_reports d"
             " WHERE d.report_id = ANY(CAST(:ids AS bigint[]))"
             " UNION SELECT id, slug FROM reports WHERE id = ANY(CAST(:ids AS bigint[]))"
+            # Reports never derived yet (loaded before migration 0008): derived now.
+            " UNION SELECT r.id, r.slug FROM reports r"
+            " WHERE NOT EXISTS (SELECT 1 FROM derived_reports d WHERE d.report_id = r.id)"
         ),
         {"ids": list(changed_report_ids)},
     ).all()

@@ -148,3 +148,17 @@ def test_a_span_that_no_longer_gives_its_evidence_is_listed_by_evidence_check(en
     with engine.connect() as conn:
         found = conn.execute(text(evidence_check)).all()
     assert [(kind, id_.split(":")[1]) for kind, id_ in found] == [("figure", "poor-household-rate-2023")]
+
+
+def test_reports_loaded_before_the_kept_tables_existed_are_derived_by_the_next_load(engine, seeds_copy):
+    """Migration 0008 fills nothing itself (it must not run app code): the next load derives
+    every report that derived_reports does not list, even when no report changed."""
+    load_seeds(engine, seeds_copy)
+    first = _assert_consistent(engine)
+    with engine.begin() as conn:  # as a database migrated to 0008 after its reports were loaded
+        conn.execute(
+            text("TRUNCATE conflict_groups, span_mismatches, target_results, series_rows, derived_reports")
+        )
+        assert conn.execute(text("SELECT count(*) FROM analytics.conflicts")).scalar_one() == 0
+    load_seeds(engine, seeds_copy)  # every checksum unchanged: no report is reloaded
+    assert _assert_consistent(engine) == first
