@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from app.draft.text import fold_phrase
 from app.mapping.reference import IndicatorDef
 from app.vn.numbers import Quantity
+from app.vocab import COUNT_UNITS
 
 # Unit noun after a number -> indicator units it can count.
 NOUN_UNITS = {
@@ -29,19 +30,7 @@ NOUN_UNITS = {
     "xã": {"communes"},
     "thôn": {"villages"},
 }
-COUNTS = {
-    "households",
-    "persons",
-    "workers",
-    "projects",
-    "models",
-    "works",
-    "houses",
-    "cards",
-    "classes",
-    "communes",
-    "villages",
-}
+COUNTS = frozenset(COUNT_UNITS)
 _CHANGE_BEFORE = re.compile(
     r"(?:giam|tang)(?: duoc| them| len)?(?: so voi [^,;]{0,30}? la)?\s*$"
     r"|(?:giam|tang)(?: [a-z]+){1,5} them\s*$"
