@@ -184,8 +184,15 @@ def load_seeds(
     `full` reads every one. `collected` is what collect(seeds_dir) returned, when the caller
     verified it already (a full load of it).
     """
-    began = time.perf_counter()
     progress = progress or Progress()
+    try:
+        return _load(engine, seeds_dir, wait, collected, full, workers, progress)
+    finally:
+        progress.done()
+
+
+def _load(engine, seeds_dir, wait, collected, full, workers, progress: Progress) -> LoadReport:
+    began = time.perf_counter()
     if collected is not None:
         ref, unmapped, full = collected.ref, collected.unmapped, True
         mappings = [r.path for r in collected.reports]
@@ -225,7 +232,6 @@ def load_seeds(
         if refusal is not None:
             raise refusal from None
         raise
-    progress.done()
     total = len(decision.kept) + len(verified)
     return LoadReport(run_id, result, collected, time.perf_counter() - began, total, change)
 
