@@ -8,7 +8,9 @@ a person key names one person.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Connection, text
@@ -18,7 +20,7 @@ from app.load.parallel import verify_many
 from app.load.runs import code_version
 from app.load.sync import SyncResult
 from app.mapping.errors import MappingError
-from app.mapping.reference import Reference, read_reference
+from app.mapping.reference import Reference, read_reference, reference_digest
 from app.mapping.verify import VerifiedReport
 from app.vn.normalize import normalize_name
 
@@ -83,24 +85,38 @@ def load_checksum(ref: Reference, report: VerifiedReport) -> str:
 
 
 
-def scan(seeds_dir: Path) -> tuple[Reference, list[Path], list[Path]]:
-    """The reference data, every mapping file, and every article text without a mapping."""
+def reference_reader(seeds_dir: Path) -> Callable[[], Reference]:
+    """The reference data, read on first use: a run that reads no article never parses it."""
+
+    @cache
+    def read() -> Reference:
+        try:
+            return read_reference(seeds_dir)
+        except MappingError as exc:
+            raise SeedsError([exc]) from None
+
+    return read
+
+
+def scan(seeds_dir: Path) -> tuple[str, list[Path], list[Path]]:
+    """The digest of the reference files, every mapping file, and every article text without a mapping."""
     try:
-        ref = read_reference(seeds_dir)
-    except MappingError as exc:
-        raise SeedsError([exc]) from None
+        digest = reference_digest(seeds_dir)
+    except OSError:
+        reference_reader(seeds_dir)()  # names the missing or unreadable file
+        raise
     articles = seeds_dir / ARTICLES_DIR
     if not articles.is_dir():
         raise SeedsError([MappingError(articles, ["no such directory"])])
     mappings = sorted(articles.glob("*.yaml"))
     names = {p.stem for p in mappings}
     unmapped = [p for p in sorted(articles.glob("*.txt")) if p.stem not in names]
-    return ref, mappings, unmapped
+    return digest, mappings, unmapped
 
 
 def prepare(
     seeds_dir: Path,
-    ref: Reference,
+    ref: Callable[[], Reference],
     mappings: list[Path],
     stored: dict[str, Stored],
     context: str,
@@ -118,7 +134,7 @@ def prepare(
     progress.phase("verify", len(todo))
     fresh = {}
     errors: list[MappingError] = []
-    for result in verify_many(todo, seeds_dir, ref, workers, progress.advance):
+    for result in verify_many(todo, seeds_dir, ref() if todo else None, workers, progress.advance):
         if isinstance(result, MappingError):
             errors.append(result)
         else:
@@ -159,7 +175,7 @@ class Change:
 
 
 def changes(
-    conn: Connection, ref: Reference, decision: Decision, verified: list[VerifiedReport], db_slugs: set[str]
+    conn: Connection, ref: Callable[[], Reference], decision: Decision, verified: list[VerifiedReport], db_slugs: set[str]
 ) -> Change:
     slugs = [r.report["slug"] for r in verified]
     stored = dict(
@@ -167,7 +183,9 @@ def changes(
             text("SELECT slug, load_checksum FROM reports WHERE slug = ANY(:s)"), {"s": slugs}
         ).all()
     )
-    clean = frozenset(r.report["slug"] for r in verified if stored.get(r.report["slug"]) == load_checksum(ref, r))
+    clean = frozenset(
+        r.report["slug"] for r in verified if stored.get(r.report["slug"]) == load_checksum(ref(), r)
+    )
     loading = [r for r in verified if r.report["slug"] not in clean]
     present = {s.slug for s in decision.kept.values()} | set(slugs)
     by_name = [(name, s.people) for name, s in decision.kept.items()]

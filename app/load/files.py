@@ -15,12 +15,11 @@ from pathlib import Path
 from sqlalchemy import Connection, text
 
 from app.load.runs import code_version
-from app.mapping.reference import Reference
 
 
-def load_context(ref: Reference) -> str:
+def load_context(reference_digest: str) -> str:
     """The code and reference data rows are made with: reports loaded under another are re-read."""
-    return hashlib.sha256(f"{code_version()}\n{ref.digest}".encode()).hexdigest()
+    return hashlib.sha256(f"{code_version()}\n{reference_digest}".encode()).hexdigest()
 
 
 def _sha256(path: Path) -> str:
@@ -71,7 +70,11 @@ class Stored:
 
 
 def read_stored(conn: Connection) -> tuple[dict[str, Stored], set[str]]:
-    """report_files by mapping file name, and every slug in reports (some may have no file row)."""
+    """report_files by mapping file name, and every slug in reports (some may have no file row).
+
+    Before the schema has report_files (a new or older database) nothing is known: all is read."""
+    if conn.execute(text("SELECT to_regclass('report_files') IS NULL")).scalar():
+        return {}, set()
     rows = conn.execute(
         text(
             "SELECT mapping_file, slug, mapping_size, mapping_mtime_ns, text_size, text_mtime_ns,"

@@ -26,11 +26,12 @@ from app.load.changes import (  # noqa: F401 (SeedsError, load_checksum: part of
     load_checksum,
     people_disagreeing,
     prepare,
+    reference_reader,
     scan,
 )
 from app.load.files import Decision, load_context, read_stored, record
 from app.load.runs import code_version, fail_run, finish_run, start_run
-from app.load.sync import SyncResult, sync_all
+from app.load.sync import Counts, SyncResult, sync_all
 from app.mapping.errors import MappingError
 from app.mapping.periods import parse_period
 from app.mapping.reference import Reference, read_reference
@@ -100,17 +101,35 @@ def collect(seeds_dir: Path) -> Collected:
     return Collected(ref, [report for _, report in verified], unmapped)
 
 
+REFERENCE_TABLES = ("regions", "region_successions", "region_memberships", "indicators", "programs")
+
+
 def plan(
-    ref: Reference,
+    ref: Reference | None,
     reports: list[VerifiedReport],
     skip: frozenset[str] = frozenset(),
     people: list[dict] | None = None,
+    reference: bool = True,
 ) -> list[tuple]:
     """Rows for every table, in the order of tables.ALL; no report or fact rows for reports in
-    `skip`. `people` are every report's people in file order (default: those of `reports`)."""
+    `skip`. `people` are every report's people in file order (default: those of `reports`).
+    Without `reference` the reference tables are left out (neither pruned nor merged), and `ref`
+    may be None when no report is loaded."""
     loading = [r for r in reports if r.report["slug"] not in skip]
     if people is None:
         people = [p for r in reports for p in r.people]
+    rows = _reference_rows(ref) if reference else {}
+    rows |= {
+        "reports": [r.report | {"load_checksum": load_checksum(ref, r)} for r in loading],
+        # One row per key; the first file's spelling of a name is kept (keys agree: collect()).
+        "people": list({p["key"]: p for p in reversed(people)}.values()),
+    }
+    for table in FACT_TABLES:
+        rows[table] = [row for r in loading for row in getattr(r, table)]
+    return [(spec, rows[spec.table]) for spec in tables.ALL if spec.table in rows]
+
+
+def _reference_rows(ref: Reference) -> dict[str, list[dict]]:
     regions = [
         {
             "code": u.code,
@@ -153,19 +172,13 @@ def plan(
                 "period_end": span.end if span else None,
             }
         )
-    rows = {
+    return {
         "regions": regions,
         "region_successions": successions,
         "region_memberships": memberships,
         "indicators": indicators,
         "programs": programs,
-        "reports": [r.report | {"load_checksum": load_checksum(ref, r)} for r in loading],
-        # One row per key; the first file's spelling of a name is kept (keys agree: collect()).
-        "people": list({p["key"]: p for p in reversed(people)}.values()),
     }
-    for table in FACT_TABLES:
-        rows[table] = [row for r in loading for row in getattr(r, table)]
-    return [(spec, rows[spec.table]) for spec in tables.ALL]
 
 
 def load_seeds(
@@ -194,19 +207,21 @@ def load_seeds(
 def _load(engine, seeds_dir, wait, collected, full, workers, progress: Progress) -> LoadReport:
     began = time.perf_counter()
     if collected is not None:
-        ref, unmapped, full = collected.ref, collected.unmapped, True
+        digest, unmapped, full = collected.ref.digest, collected.unmapped, True
         mappings = [r.path for r in collected.reports]
         known = {r.path.name: r for r in collected.reports}
+        ref = (lambda c: lambda: c.ref)(collected)
     else:
-        ref, mappings, unmapped = scan(seeds_dir)
+        digest, mappings, unmapped = scan(seeds_dir)
         known = {}
-    upgrade_schema(engine, wait)
-    context = load_context(ref)
+        ref = reference_reader(seeds_dir)
+    context = load_context(digest)
     with engine.connect() as conn:
         stored, _ = read_stored(conn)
     decision, verified = prepare(seeds_dir, ref, mappings, stored, context, full, known, workers, progress)
+    upgrade_schema(engine, wait)  # after verifying: bad files leave even the schema as it was
     run_id = start_run(engine)
-    collected = Collected(ref, verified, unmapped)
+    collected = Collected(ref, verified, unmapped)  # `ref`: the reader, until plan() needs it
     try:
         with engine.begin() as conn:
             acquire_load_lock(conn, wait)
@@ -219,8 +234,16 @@ def _load(engine, seeds_dir, wait, collected, full, workers, progress: Progress)
                 collected = Collected(ref, verified, unmapped)
             change = changes(conn, ref, decision, verified, db_slugs)
             progress.phase("sync", len(change.loading))
-            steps = plan(ref, verified, change.clean, change.people)
+            # Reference tables are synced when the reference data or code changed since every
+            # kept report was loaded (then every report is read again too), or on a full load.
+            same = stored_now and all(s.context == context for s in stored_now.values())
+            reference = full or not same
+            if reference or verified:
+                collected.ref = ref()
+            steps = plan(collected.ref, verified, change.clean, change.people, reference=reference)
             result = sync_all(conn, steps, run_id, params={"dirty": change.dirty})
+            if not reference:
+                _count_reference_rows(conn, result)
             count_kept(result, decision, verified, change)
             record(conn, decision, verified, context, sorted(change.removed))
             progress.advance(len(change.loading))
@@ -232,8 +255,19 @@ def _load(engine, seeds_dir, wait, collected, full, workers, progress: Progress)
         if refusal is not None:
             raise refusal from None
         raise
+    if not isinstance(collected.ref, Reference):
+        collected.ref = None  # never read: no article and no reference data changed
     total = len(decision.kept) + len(verified)
     return LoadReport(run_id, result, collected, time.perf_counter() - began, total, change)
+
+
+def _count_reference_rows(conn, result: SyncResult) -> None:
+    """Reference tables not synced are unchanged: count their rows for the summary, in table order."""
+    counts = {}
+    for spec in tables.ALL:
+        if spec.table in REFERENCE_TABLES:
+            counts[spec.table] = Counts(unchanged=conn.execute(text(f"SELECT count(*) FROM {spec.table}")).scalar())
+    result.counts = counts | result.counts
 
 
 def _explain_refusal(
@@ -255,8 +289,9 @@ def _explain_refusal(
                 kept = {s.mapping_file: s for s in stored.values()}
                 decision = Decision(kept={n: s for n, s in kept.items()
                                           if n not in {r.path.name for r in collected.reports}})
-                change = changes(conn, collected.ref, decision, collected.reports, db_slugs)
-                steps = plan(collected.ref, collected.reports, change.clean, change.people)
+                ref = collected.ref if isinstance(collected.ref, Reference) else collected.ref()
+                change = changes(conn, lambda: ref, decision, collected.reports, db_slugs)
+                steps = plan(ref, collected.reports, change.clean, change.people)
                 refused = find_refused(conn, steps, run_id, {"dirty": change.dirty}, table)
             finally:
                 replay.rollback()  # a diagnosis only: it never keeps a row
