@@ -34,7 +34,11 @@ class LogProgress(Progress):
         if not self.name or (final and self.total == 0):
             return
         seconds = max(time.monotonic() - self.began, 1e-9)
-        print(f"{self.name} {self.count}/{self.total} ({self.count / seconds:.0f}/s)", file=self.stream, flush=True)
+        print(
+            f"{self.name} {self.count}/{self.total} ({self.count / seconds:.0f}/s)",
+            file=self.stream,
+            flush=True,
+        )
         self.last = time.monotonic()
 
     def done(self) -> None:

@@ -83,8 +83,6 @@ def load_checksum(ref: Reference, report: VerifiedReport) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-
-
 def reference_reader(seeds_dir: Path) -> Callable[[], Reference]:
     """The reference data, read on first use: a run that reads no article never parses it."""
 
@@ -175,13 +173,15 @@ class Change:
 
 
 def changes(
-    conn: Connection, ref: Callable[[], Reference], decision: Decision, verified: list[VerifiedReport], db_slugs: set[str]
+    conn: Connection,
+    ref: Callable[[], Reference],
+    decision: Decision,
+    verified: list[VerifiedReport],
+    db_slugs: set[str],
 ) -> Change:
     slugs = [r.report["slug"] for r in verified]
     stored = dict(
-        conn.execute(
-            text("SELECT slug, load_checksum FROM reports WHERE slug = ANY(:s)"), {"s": slugs}
-        ).all()
+        conn.execute(text("SELECT slug, load_checksum FROM reports WHERE slug = ANY(:s)"), {"s": slugs}).all()
     )
     clean = frozenset(
         r.report["slug"] for r in verified if stored.get(r.report["slug"]) == load_checksum(ref(), r)
@@ -201,14 +201,12 @@ def changes(
     )
 
 
-def count_kept(result: SyncResult, decision: Decision, verified: list[VerifiedReport], change: Change) -> None:
+def count_kept(
+    result: SyncResult, decision: Decision, verified: list[VerifiedReport], change: Change
+) -> None:
     """Rows of reports not re-merged are unchanged without a look: count them from what is known."""
     result.of("reports").unchanged += len(decision.kept) + len(change.clean)
     for table in FACT_TABLES:
         counts = result.of(table)
         counts.unchanged += sum(s.fact_counts.get(table, 0) for s in decision.kept.values())
         counts.unchanged += sum(len(getattr(r, table)) for r in verified if r.report["slug"] in change.clean)
-
-
-
-

@@ -157,8 +157,13 @@ def record(conn: Connection, decision: Decision, reports: list, context: str, go
                 " text_mtime_ns = :tm WHERE mapping_file = :name"
             ),
             [
-                {"name": f.mapping.name, "ms": f.mapping_size, "mm": f.mapping_mtime_ns,
-                 "ts": f.text_size, "tm": f.text_mtime_ns}  # fmt: skip
+                {
+                    "name": f.mapping.name,
+                    "ms": f.mapping_size,
+                    "mm": f.mapping_mtime_ns,
+                    "ts": f.text_size,
+                    "tm": f.text_mtime_ns,
+                }
                 for f in decision.touched
             ],
         )

@@ -68,7 +68,9 @@ def verify_many(
             advance(1)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(str(seeds_dir),)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init, initargs=(str(seeds_dir),)
+    ) as pool:
         results: Iterable = pool.map(_verify_in_worker, paths, chunksize=CHUNK)
         for path, report, problems in results:
             yield report if report is not None else MappingError(path, problems)

@@ -5,7 +5,6 @@ Extract and verify happen before the database is touched, so a bad file writes n
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +13,7 @@ from sqlalchemy import Engine, text
 
 from app.db import acquire_load_lock, upgrade_schema
 from app.load import tables
-from app.load.refusals import REFUSALS, describe, driver_error, find_refused, locate
-from app.load.changes import (  # noqa: F401 (SeedsError, load_checksum: part of this module's API)
+from app.load.changes import (
     ARTICLES_DIR,
     FACT_TABLES,
     Change,
@@ -30,14 +28,15 @@ from app.load.changes import (  # noqa: F401 (SeedsError, load_checksum: part of
     scan,
 )
 from app.load.files import Decision, load_context, read_stored, record
-from app.load.runs import code_version, fail_run, finish_run, start_run
+from app.load.refusals import REFUSALS, describe, driver_error, find_refused, locate
+from app.load.runs import fail_run, finish_run, start_run
 from app.load.sync import Counts, SyncResult, sync_all
 from app.mapping.errors import MappingError
 from app.mapping.periods import parse_period
 from app.mapping.reference import Reference, read_reference
 from app.mapping.verify import VerifiedReport, verify_file
-from app.vn.normalize import normalize_name
 from app.vn.units import REFORM_DATE
+
 
 class LoadRefused(SeedsError):
     """The database refused rows that verification passed: each named by its file and fact.
@@ -266,7 +265,9 @@ def _count_reference_rows(conn, result: SyncResult) -> None:
     counts = {}
     for spec in tables.ALL:
         if spec.table in REFERENCE_TABLES:
-            counts[spec.table] = Counts(unchanged=conn.execute(text(f"SELECT count(*) FROM {spec.table}")).scalar())
+            counts[spec.table] = Counts(
+                unchanged=conn.execute(text(f"SELECT count(*) FROM {spec.table}")).scalar()
+            )
     result.counts = counts | result.counts
 
 
@@ -287,8 +288,9 @@ def _explain_refusal(
                 acquire_load_lock(conn, wait=True)
                 stored, db_slugs = read_stored(conn)
                 kept = {s.mapping_file: s for s in stored.values()}
-                decision = Decision(kept={n: s for n, s in kept.items()
-                                          if n not in {r.path.name for r in collected.reports}})
+                decision = Decision(
+                    kept={n: s for n, s in kept.items() if n not in {r.path.name for r in collected.reports}}
+                )
                 ref = collected.ref if isinstance(collected.ref, Reference) else collected.ref()
                 change = changes(conn, lambda: ref, decision, collected.reports, db_slugs)
                 steps = plan(ref, collected.reports, change.clean, change.people)

@@ -94,6 +94,10 @@ def reference_digest(seeds_dir: Path) -> str:
     """sha256 of every reference file, without parsing them (a load that reads no article needs
     only this to know the reference data did not change)."""
     digest = hashlib.sha256()
-    for path in (seeds_dir / INDICATORS_FILE, seeds_dir / PROGRAMS_FILE, *(seeds_dir / f for f in GAZETTEER_FILES)):
+    for path in (
+        seeds_dir / INDICATORS_FILE,
+        seeds_dir / PROGRAMS_FILE,
+        *(seeds_dir / f for f in GAZETTEER_FILES),
+    ):
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -83,7 +83,9 @@ def test_a_removed_article_is_deleted_with_its_facts(engine, seeds_copy, snapsho
     report = load_seeds(engine, seeds_copy)
     assert _read(report) == [] and report.change.removed == [SLUG_004] and report.total == 4
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM reports WHERE slug = :s"), {"s": SLUG_004}).scalar() == 0
+        assert (
+            conn.execute(text("SELECT count(*) FROM reports WHERE slug = :s"), {"s": SLUG_004}).scalar() == 0
+        )
         assert conn.execute(text("SELECT count(*) FROM report_files")).scalar() == 4
     _full_load_changes_nothing(engine, seeds_copy, snapshot)
 
