@@ -14,16 +14,18 @@ from app.load.changes import Progress
 
 
 class LogProgress(Progress):
-    """One line per phase and then at most every `every` seconds: `verify 1200/20000 (310/s)`."""
+    """A line at most every `every` seconds, `verify 1200/20000 (310/s)`, and the last one of a
+    phase that took that long: a load of a few seconds prints nothing but its summary."""
 
     def __init__(self, stream: TextIO | None = None, every: float = 5.0):
         self.stream, self.every = stream or sys.stderr, every
-        self.name, self.total, self.count, self.began, self.last = "", 0, 0, 0.0, 0.0
+        self.name, self.total, self.count, self.began = "", 0, 0, 0.0
+        self.last = time.monotonic()
 
     def phase(self, name: str, total: int) -> None:
         self._line(final=True)
         self.name, self.total, self.count = name, total, 0
-        self.began = self.last = time.monotonic()
+        self.began = time.monotonic()
 
     def advance(self, n: int) -> None:
         self.count += n
@@ -31,7 +33,7 @@ class LogProgress(Progress):
             self._line()
 
     def _line(self, final: bool = False) -> None:
-        if not self.name or (final and self.total == 0):
+        if not self.name or (final and self.total == 0) or time.monotonic() - self.last < self.every:
             return
         seconds = max(time.monotonic() - self.began, 1e-9)
         print(
