@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -18,12 +19,16 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Numeric,
+    Table,
     Text,
     UniqueConstraint,
     func,
     true,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import (
+    text as sql_text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app.vocab import (
@@ -147,6 +152,7 @@ class Region(Base):
         CheckConstraint(f"level IN {sql_in(REGION_LEVELS)}", name="level"),
         CheckConstraint(f"code ~ '{REGION_CODE_PATTERN}'", name="code_format"),
         CheckConstraint("valid_from <= valid_to", name="validity"),
+        Index("ix_regions_code", "code"),
     )
 
 
@@ -320,6 +326,8 @@ class Funding(_Fact, Base):
         CheckConstraint(f"funding_source IN {sql_in(FUNDING_SOURCES)}", name="funding_source"),
         CheckConstraint("period_start <= period_end", name="period_order"),
         *_span_checks("evidence_text"),
+        # analytics.figures calls a funding item's indicator 'funding_' || status (migration 0008).
+        Index("ix_funding_indicator_region", sql_text("('funding_'::text || status)"), "region_id"),
     )
 
 
@@ -360,4 +368,128 @@ class Statement(_Fact, Base):
         CheckConstraint(f"kind IN {sql_in(STATEMENT_KINDS)}", name="kind"),
         _confidence_check(),
         *_span_checks("evidence_text"),
+    )
+
+
+class ConflictGroup(Base):
+    """A row of analytics.conflicts, kept by the loader (app/load/derived.py) for the reports it changes."""
+
+    __tablename__ = "conflict_groups"
+    id: Mapped[int] = _id()
+    indicator_code: Mapped[str] = mapped_column(Text)
+    region_id: Mapped[int] = mapped_column(BigInteger)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    baseline_period_start: Mapped[dt.date | None] = mapped_column(Date)
+    baseline_period_end: Mapped[dt.date | None] = mapped_column(Date)
+    values: Mapped[list[Decimal]] = mapped_column(ARRAY(Numeric))
+    report_slugs: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    statuses: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    figure_ids: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    spread: Mapped[Decimal] = mapped_column(Numeric)
+    # The reports of the group's figures: a run that changes or removes one recomputes the group.
+    report_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+    __table_args__ = (
+        Index(
+            "ix_conflict_groups_key",
+            "indicator_code",
+            "region_id",
+            "period_start",
+            "period_end",
+            "baseline_period_start",
+            "baseline_period_end",
+            unique=True,
+            postgresql_nulls_not_distinct=True,
+        ),
+        Index("ix_conflict_groups_report_ids", "report_ids", postgresql_using="gin"),
+    )
+
+
+class SpanMismatch(Base):
+    """A fact whose offsets do not give back its evidence, found by the loader's check at load time."""
+
+    __tablename__ = "span_mismatches"
+    kind: Mapped[str] = mapped_column(Text, primary_key=True)
+    fact_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    report_id: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class TargetResult(Base):
+    """A row of analytics.targets_against_results, kept by the loader (app/load/derived.py)."""
+
+    __tablename__ = "target_results"
+    id: Mapped[int] = _id()
+    target_report_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    result_report_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    indicator_code: Mapped[str] = mapped_column(Text)
+    region_code: Mapped[str] = mapped_column(Text)
+    region_valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    region_name: Mapped[str] = mapped_column(Text)
+    target_period: Mapped[dt.date] = mapped_column(Date)
+    target: Mapped[Decimal] = mapped_column(Numeric)
+    target_qualifier: Mapped[str | None] = mapped_column(Text)
+    result_period: Mapped[dt.date] = mapped_column(Date)
+    result: Mapped[Decimal] = mapped_column(Numeric)
+    result_status: Mapped[str] = mapped_column(Text)
+    target_source: Mapped[str] = mapped_column(Text)
+    result_source: Mapped[str] = mapped_column(Text)
+    __table_args__ = (Index("ix_target_results_pair", "indicator_code", "region_code"),)
+
+
+class DerivedReport(Base):
+    """A report the kept tables were computed from: one gone from reports was removed since."""
+
+    __tablename__ = "derived_reports"
+    report_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    slug: Mapped[str] = mapped_column(Text)
+
+
+# The keys whose analytics.series rows the loader is recomputing, inside its transaction only.
+series_scope = Table(
+    "series_scope",
+    Base.metadata,
+    Column("indicator_code", Text, nullable=False),
+    Column("region_id", BigInteger, nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("baseline_period_start", Date),
+    Column("baseline_period_end", Date),
+)
+
+
+class SeriesRow(Base):
+    """A row of analytics.series, kept by the loader (app/load/derived.py) from series_computed."""
+
+    __tablename__ = "series_rows"
+    id: Mapped[int] = _id()
+    indicator_code: Mapped[str | None] = mapped_column(Text)
+    region_code: Mapped[str | None] = mapped_column(Text)
+    region_valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    region_name: Mapped[str | None] = mapped_column(Text)
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    baseline_period_start: Mapped[dt.date | None] = mapped_column(Date)
+    baseline_period_end: Mapped[dt.date | None] = mapped_column(Date)
+    unit: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[Decimal | None] = mapped_column(Numeric)
+    value_high: Mapped[Decimal | None] = mapped_column(Numeric)
+    qualifier: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(Text)
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    figure_id: Mapped[str | None] = mapped_column(Text)
+    report_slug: Mapped[str | None] = mapped_column(Text, index=True)
+    rule: Mapped[str | None] = mapped_column(Text)
+    rule_text: Mapped[str | None] = mapped_column(Text)
+    tie: Mapped[bool | None] = mapped_column(Boolean)
+    candidate_count: Mapped[int | None] = mapped_column(BigInteger)
+    report_count: Mapped[int | None] = mapped_column(BigInteger)
+    alternative_values: Mapped[list[Decimal] | None] = mapped_column(ARRAY(Numeric))
+    alternative_values_high: Mapped[list[Decimal] | None] = mapped_column(ARRAY(Numeric))
+    alternative_statuses: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    alternative_report_slugs: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    alternative_figure_ids: Mapped[list[str] | None] = mapped_column(ARRAY(Text))
+    __table_args__ = (
+        Index("ix_series_rows_key", "indicator_code", "region_code", "period_start"),
+        Index("ix_series_rows_region", "region_code", "indicator_code"),
+        Index("ix_series_rows_report_slugs", "alternative_report_slugs", postgresql_using="gin"),
     )

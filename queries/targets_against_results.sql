@@ -1,22 +1,16 @@
 -- Targets against results: each target next to the latest actual or preliminary figure of the
--- same indicator and region from an earlier period, and what it asks for beyond it.
+-- same indicator and region from an earlier period, and what it asks for beyond it. The loader
+-- keeps the pairs (analytics.targets_against_results), so that this does not search the whole
+-- corpus once per target.
 SELECT t.region_name,
        t.indicator_code,
-       t.period_start AS target_period,
-       t.value        AS target,
-       t.qualifier    AS target_qualifier,
-       a.period_start AS result_period,
-       a.value        AS result,
-       a.status       AS result_status,
-       t.report_slug  AS target_source,
-       a.report_slug  AS result_source
-FROM analytics.figures t
-JOIN LATERAL (
-    SELECT * FROM analytics.figures a
-    WHERE a.indicator_code = t.indicator_code AND a.region_code = t.region_code
-      AND a.status IN ('actual', 'preliminary') AND a.period_end < t.period_start
-    ORDER BY a.period_end DESC, a.status = 'actual' DESC
-    LIMIT 1
-) a ON true
-WHERE t.status = 'target'
+       t.target_period,
+       t.target,
+       t.target_qualifier,
+       t.result_period,
+       t.result,
+       t.result_status,
+       t.target_source,
+       t.result_source
+FROM analytics.targets_against_results t
 ORDER BY t.region_name, t.indicator_code;

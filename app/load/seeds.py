@@ -27,6 +27,7 @@ from app.load.changes import (
     reference_reader,
     scan,
 )
+from app.load.derived import refresh_derived
 from app.load.files import Decision, load_context, read_stored, record
 from app.load.refusals import REFUSALS, describe, driver_error, find_refused, locate
 from app.load.runs import fail_run, finish_run, start_run
@@ -246,7 +247,8 @@ def _load(engine, seeds_dir, wait, collected, full, workers, progress: Progress)
             count_kept(result, decision, verified, change)
             record(conn, decision, verified, context, sorted(change.removed))
             progress.advance(len(change.loading))
-            # (issue 10, queries: derived tables are refreshed here, in this transaction)
+            changed = conn.execute(text("SELECT id FROM reports WHERE load_run_id = :r"), {"r": run_id})
+            refresh_derived(conn, changed.scalars().all())  # the kept analytics views
             finish_run(conn, run_id, {t: vars(c) for t, c in result.counts.items()})
     except BaseException as exc:
         refusal = _explain_refusal(engine, seeds_dir, collected, run_id, exc)

@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-import secrets
 from collections.abc import Iterator
 
+import psycopg
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from app.readers import READER_GROUP, ensure_reader
+from app.readers import READER_GROUP, ReaderError, ensure_group
 
-# A reader made only so that add-reader's own code creates and grants the group in this database;
-# its password is random and never kept, so nobody logs in as it.
-VIEWER_READER = "povertydb_browse"
 STATEMENT_TIMEOUT = "15s"
 LOCAL_HOSTS = {"localhost"}
 
@@ -43,25 +40,33 @@ def is_local(host: str) -> bool:
 def ensure_reader_group(engine: Engine) -> None:
     """Make sure povertydb_readers exists and may read this database's analytics views.
 
-    Roles are per server, grants per database: on a fresh database (or server) add-reader's
-    ensure_reader does the granting, so the viewer and BI readers get exactly the same rights.
+    Roles are per server, grants per database: on a fresh database (or server) the group is made
+    and granted by app.readers.ensure_group, as for add-reader and `povertydb sql`, so the viewer
+    and BI readers get exactly the same rights. No login role is created.
     """
     with engine.connect() as conn:
         ready = conn.execute(
             text(
                 "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :g)"
                 " AND has_table_privilege(:g, 'analytics.reports', 'SELECT')"
+                " AND pg_has_role(current_user, :g, 'MEMBER')"
             ),
             {"g": READER_GROUP},
         ).scalar_one()
     if not ready:
+        raw = engine.raw_connection()
         try:
-            ensure_reader(engine, VIEWER_READER, secrets.token_urlsafe(32))
-        except DBAPIError as exc:
+            with raw.driver_connection.cursor() as cur:
+                ensure_group(cur)
+            raw.commit()
+        except (DBAPIError, psycopg.Error, ReaderError) as exc:
+            raw.rollback()
             raise AccessError(
-                f"cannot create the {READER_GROUP} group role ({exc.orig}); "
+                f"cannot create the {READER_GROUP} group role ({getattr(exc, 'orig', None) or exc}); "
                 f"run `povertydb add-reader NAME` as a role that may create roles, then retry"
             ) from None
+        finally:
+            raw.close()
     try:
         with read_only(engine) as conn:
             conn.execute(text("SELECT count(*) FROM analytics.reports")).scalar_one()

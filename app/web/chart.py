@@ -1,4 +1,9 @@
-"""A series of one indicator and region as server-side SVG: no JavaScript, every point a link."""
+"""A series of one indicator and region as server-side SVG: no JavaScript, every point a link.
+
+The line follows analytics.series: one chosen value per period, its rule on hover. The
+alternatives the rule passed over, and the targets (never in the series), are drawn as hollow
+secondary points off the line, each linked to its own evidence.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,6 @@ from markupsafe import Markup, escape
 WIDTH, HEIGHT = 760, 360
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 50
 STATUS_COLOURS = {"actual": "#1b6ca8", "preliminary": "#e08a00", "expected": "#7a4fb5", "target": "#6b7b3a"}
-# SERIES-VIEW: the line follows one value per period, preferring actual over preliminary over
-# expected over target, then the latest publication. When analytics.series lands (issue 11,
-# item 2), draw its chosen value instead of this ranking.
-STATUS_RANK = {"actual": 0, "preliminary": 1, "expected": 2, "target": 3}
 
 
 def _nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
@@ -32,22 +33,39 @@ def _fmt(value: float) -> str:
     return f"{value:,.10g}".replace(",", " ")
 
 
-def _chosen(points: list[dict]) -> list[dict]:
-    """One point per period end for the line (see SERIES-VIEW)."""
-    best: dict[date, dict] = {}
-    for p in points:
-        key = (STATUS_RANK.get(p["status"], 9), -(p["published_on"] or date.min).toordinal())
-        current = best.get(p["period_end"])
-        if current is None or key < (
-            STATUS_RANK.get(current["status"], 9),
-            -(current["published_on"] or date.min).toordinal(),
-        ):
-            best[p["period_end"]] = p
-    return [best[d] for d in sorted(best)]
+def chart_points(series: list[dict], targets: list[dict]) -> list[dict]:
+    """Every point to draw, in period order: each series row ("chosen", on the line), its
+    alternatives ("alternative") and the targets ("target"), with the text shown on hover."""
+    points = []
+    for row in series:
+        points.append({**row, "role": "chosen", "hover": f"chosen by rule {row['rule']}: {row['rule_text']}"})
+        alternatives = zip(
+            row["alternative_figure_ids"],
+            row["alternative_values"],
+            row["alternative_statuses"],
+            row["alternative_report_slugs"],
+            strict=True,
+        )
+        for figure_id, value, status, slug in alternatives:
+            points.append(
+                {
+                    "figure_id": figure_id,
+                    "report_slug": slug,
+                    "value": value,
+                    "status": status,
+                    "period_end": row["period_end"],
+                    "role": "alternative",
+                    "hover": f"alternative, not chosen (rule {row['rule']})",
+                }
+            )
+    for t in targets:
+        points.append({**t, "role": "target", "hover": "target: not part of the series"})
+    return sorted(points, key=lambda p: (p["period_end"], p["role"] != "chosen"))
 
 
 def series_svg(points: list[dict], href: Callable[[dict], str], title: str) -> Markup:
-    """The points (dicts with period_end, value, status, published_on, figure_id) as an SVG chart."""
+    """The points of chart_points (dicts with period_end, value, status, figure_id, role, hover) as
+    an SVG chart; the line joins the chosen ones."""
     if not points:
         return Markup("")
     days = [p["period_end"].toordinal() for p in points]
@@ -94,16 +112,22 @@ def series_svg(points: list[dict], href: Callable[[dict], str], title: str) -> M
         seen[day] = nth + 1
         centres.append((x(day) + (nth - (same - 1) / 2) * 16, y(value), nth, same))
     at = {p["figure_id"]: c for p, c in zip(points, centres, strict=True)}
-    line = " ".join(f"{at[p['figure_id']][0]:.1f},{at[p['figure_id']][1]:.1f}" for p in _chosen(points))
+    chosen = [p for p in points if p["role"] == "chosen"]
+    line = " ".join(f"{at[p['figure_id']][0]:.1f},{at[p['figure_id']][1]:.1f}" for p in chosen)
     out.append(f'<polyline class="series-line" points="{line}"/>')
     for p, value, (cx, cy, nth, same) in zip(points, values, centres, strict=True):
         colour = STATUS_COLOURS.get(p["status"], "#555")
-        label = f"{p['period_end']:%Y}: {_fmt(value)} ({p['status']}) — {p['report_slug']}"
+        label = f"{p['period_end']:%Y}: {_fmt(value)} ({p['status']}) — {p['report_slug']}\n{p['hover']}"
         anchor = "end" if nth < (same - 1) / 2 else "start"
         dx = -10 if anchor == "end" else 10
+        if p["role"] == "chosen":
+            marker = f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{colour}"/>'
+        else:  # hollow: off the line
+            ring = f'fill="#fff" stroke="{colour}" stroke-width="2.5"'
+            marker = f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" {ring}/>'
         out.append(
-            f'<a class="point" href="{escape(href(p))}" data-figure-id="{escape(p["figure_id"])}">'
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="6" fill="{colour}"/>'
+            f'<a class="point {p["role"]}" href="{escape(href(p))}" data-figure-id="{escape(p["figure_id"])}"'
+            f' data-rule="{escape(p.get("rule") or "")}">{marker}'
             f'<text class="value" x="{cx + dx:.1f}" y="{cy - 8:.1f}" text-anchor="{anchor}">'
             f"{_fmt(value)}</text>"
             f"<title>{escape(label)}</title></a>"
@@ -115,5 +139,9 @@ def series_svg(points: list[dict], href: Callable[[dict], str], title: str) -> M
             f'<text class="legend" x="{legend_x + 16}" y="{HEIGHT - 8}">{status}</text>'
         )
         legend_x += 110
+    out.append(
+        f'<circle cx="{legend_x + 6}" cy="{HEIGHT - 12}" r="4.5" fill="#fff" stroke="#555" stroke-width="2"/>'
+        f'<text class="legend" x="{legend_x + 16}" y="{HEIGHT - 8}">off the line</text>'
+    )
     out.append("</svg>")
     return Markup("".join(out))

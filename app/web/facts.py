@@ -52,8 +52,21 @@ def period_text(start: date | None, end: date | None) -> str:
     return f"{start} – {end}"
 
 
-def yes_no(flag) -> str:
-    return "yes" if flag else "machine-drafted"
+def trust_text(fact) -> str:
+    """Whether a person checked the fact, and how it was extracted: "yes (hand-mapped)",
+    "yes (machine-drafted)" or "no, machine-drafted"."""
+    method = (fact["extraction_method"] or "").replace("_", "-") or "unknown"
+    return f"yes ({method})" if fact["reviewed"] else f"no, {method}"
+
+
+def trust_lines(fact) -> list[tuple[str, str]]:
+    """The popover's review lines: the trust text, then confidence and note when present."""
+    lines = [("reviewed", trust_text(fact))]
+    if fact["confidence"]:
+        lines.append(("confidence", fact["confidence"]))
+    if fact["review_note"]:
+        lines.append(("review note", fact["review_note"]))
+    return lines
 
 
 def figure_tip(f) -> str:
@@ -65,7 +78,7 @@ def figure_tip(f) -> str:
         ("region", f"{f['region_name']} ({f['region_code']})"),
         ("period", period_text(f["period_start"], f["period_end"])),
         ("status", f["status"]),
-        ("reviewed", yes_no(f["reviewed"])),
+        *trust_lines(f),
     ]
     if f["figure_kind"] == "funding":
         lines += [("source", f["funding_source"] or ""), ("purpose", f["purpose"] or "")]
@@ -78,7 +91,7 @@ def statement_tip(s) -> str:
         ("person", s["person_name"]),
         ("title", ", ".join(x for x in (s["position_title"], s["organization"]) if x)),
         ("region", f"{s['region_name']} ({s['region_code']})" if s["region_code"] else "—"),
-        ("reviewed", yes_no(s["reviewed"])),
+        *trust_lines(s),
     ]
     return "\n".join(f"{k}: {v}" for k, v in lines)
 

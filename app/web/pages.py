@@ -12,7 +12,7 @@ from starlette.templating import Jinja2Templates
 
 from app.web import facts, queries
 from app.web.access import read_only
-from app.web.chart import series_svg
+from app.web.chart import chart_points, series_svg
 from app.web.highlight import Span, render, sentence_bounds, zones
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -20,7 +20,7 @@ templates.env.globals.update(
     number=facts.number,
     value_text=facts.value_text,
     period_text=facts.period_text,
-    yes_no=facts.yes_no,
+    trust_text=facts.trust_text,
     report_href=facts.report_href,
     evidence_href=facts.evidence_href,
     figure_anchor=facts.figure_anchor,
@@ -61,9 +61,18 @@ def _filter(request: Request) -> queries.FigureFilter:
 
 
 def reports_page(request: Request) -> Response:
+    page = _int_param(request, "page", 1, 10_000_000) or 1
     with read_only(request.app.state.engine) as conn:
-        rows = queries.reports(conn)
-    return _page(request, "reports.html", reports=rows)
+        rows, more = queries.reports(conn, page)
+    return _page(
+        request,
+        "reports.html",
+        reports=rows,
+        page=page,
+        first_row=(page - 1) * queries.REPORTS_PAGE_SIZE + 1,
+        prev_href=f"/?page={page - 1}" if page > 1 else None,
+        next_href=f"/?page={page + 1}" if more else None,
+    )
 
 
 def article_page(request: Request) -> Response:
@@ -100,7 +109,7 @@ def figures_page(request: Request) -> Response:
     flt = _filter(request)
     with read_only(request.app.state.engine) as conn:
         rows, more = queries.figures(conn, flt)
-        choices = queries.choices(conn)
+        choices = queries.choices(conn, flt)
     args = {k: v for k, v in request.query_params.items() if k != "page" and v}
 
     def page_href(page: int) -> str:
@@ -142,14 +151,19 @@ def _side(f) -> dict:
 
 def series_page(request: Request) -> Response:
     flt = _filter(request)
+    series, targets = [], []
     with read_only(request.app.state.engine) as conn:
         options = queries.series_choices(conn)
-        points = queries.series_points(conn, flt) if flt.indicator and flt.region else []
-    title = f"{flt.indicator} in {points[0]['region_name']}" if points else ""
-    svg = series_svg(
-        [dict(p) for p in points], lambda p: facts.evidence_href(p["report_slug"], p["figure_id"]), title
+        if flt.indicator and flt.region:
+            series = queries.series_points(conn, flt)
+            targets = queries.series_targets(conn, flt)
+    named = series or targets
+    title = f"{flt.indicator} in {named[0]['region_name']}" if named else ""
+    points = chart_points([dict(r) for r in series], [dict(t) for t in targets])
+    svg = series_svg(points, lambda p: facts.evidence_href(p["report_slug"], p["figure_id"]), title)
+    return _page(
+        request, "series.html", flt=flt, options=options, series=series, targets=targets, svg=svg, title=title
     )
-    return _page(request, "series.html", flt=flt, options=options, points=points, svg=svg, title=title)
 
 
 async def http_error(request: Request, exc: HTTPException) -> Response:

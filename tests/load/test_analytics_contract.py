@@ -73,6 +73,21 @@ CONTRACT = {
         "char_start",
         "char_end",
     },
+    "span_mismatches": {"kind", "fact_id", "report_slug"},
+    "targets_against_results": {
+        "indicator_code",
+        "region_code",
+        "region_valid_from",
+        "region_name",
+        "target_period",
+        "target",
+        "target_qualifier",
+        "result_period",
+        "result",
+        "result_status",
+        "target_source",
+        "result_source",
+    },
     "conflicts": {
         "indicator_code",
         "region_code",
@@ -211,7 +226,9 @@ def test_joining_any_view_to_regions_on_code_and_validity_gives_exactly_one_regi
 def test_every_view_is_readable_and_not_empty(loaded_engine):
     with loaded_engine.connect() as conn:
         for view in CONTRACT:
-            assert conn.execute(text(f"SELECT count(*) FROM analytics.{view}")).scalar_one() > 0, view
+            rows = conn.execute(text(f"SELECT count(*) FROM analytics.{view}")).scalar_one()
+            # span_mismatches lists what the loader refuses to write: empty is its normal state.
+            assert rows == 0 if view == "span_mismatches" else rows > 0, view
 
 
 def test_conflicts_show_the_two_bac_kan_reports_on_2023_side_by_side(loaded_engine):

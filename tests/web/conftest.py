@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -48,13 +49,13 @@ def database_env(engine) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def viewer(loaded_engine) -> Iterator[str]:
-    """Base URL of `povertydb browse` serving the module's loaded database on a free local port."""
+@contextlib.contextmanager
+def running_viewer(engine) -> Iterator[str]:
+    """Base URL of `povertydb browse` serving `engine`'s database on a free local port."""
     port = free_port()
     proc = subprocess.Popen(
         povertydb_argv("browse", "--port", str(port)),
-        env=database_env(loaded_engine),
+        env=database_env(engine),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -72,13 +73,22 @@ def viewer(loaded_engine) -> Iterator[str]:
                 proc.kill()
                 pytest.fail("povertydb browse did not answer within 60 s")
             time.sleep(0.2)
-    yield base
-    proc.send_signal(signal.SIGINT)
     try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        yield base
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def viewer(loaded_engine) -> Iterator[str]:
+    """Base URL of `povertydb browse` serving the module's loaded database on a free local port."""
+    with running_viewer(loaded_engine) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

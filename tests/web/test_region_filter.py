@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from app.web.access import ensure_reader_group, read_only
-from app.web.queries import FigureFilter, figures, series_points
+from app.web.queries import FigureFilter, figures, series_points, series_targets
 
 COPY = "tnmt-bac-kan-2023-results:poor-household-rate-2025-thai-nguyen"
 
@@ -68,5 +68,7 @@ def test_a_district_matches_only_itself(with_post_reform_figure):
 def test_the_series_of_a_province_runs_across_the_reform(with_post_reform_figure):
     with read_only(with_post_reform_figure) as conn:
         points = series_points(conn, FigureFilter(indicator="poor_household_rate", region="06"))
-    assert [p["period_end"].year for p in points] == [2023, 2023, 2024, 2025]
+        targets = series_targets(conn, FigureFilter(indicator="poor_household_rate", region="06"))
+    assert [p["period_end"].year for p in points] == [2023, 2025]
     assert points[-1]["region_name"] == "Tỉnh Thái Nguyên"
+    assert [t["period_end"].year for t in targets] == [2024]

@@ -140,7 +140,7 @@ def test_focusing_a_highlight_shows_its_details_and_the_fact_table_links_to_it(v
         "region: Tỉnh Bắc Kạn (06)",
         "period: 2023",
         "status: preliminary",
-        "reviewed: yes",
+        "reviewed: yes (hand-mapped)",
     ):
         assert detail in content
     page.keyboard.press("Tab")  # the next highlight takes the focus: every highlight is focusable
@@ -177,11 +177,39 @@ def test_the_series_chart_renders_points_that_lead_to_their_evidence(viewer, pag
     assert box["width"] > 300 and box["height"] > 100
     points = chart.locator("a.point")
     assert points.count() == 3
-    assert sorted(points.locator("title").all_text_contents())[0].startswith("2023: 21.95 (actual)")
     assert chart.locator("polyline.series-line").count() == 1
-    points.last.click()  # the 2024 target
+    points.last.click()  # the 2024 target, off the line
     assert "/reports/ndo-bac-kan-2024-targets#fig-" in page.url
     assert "19,65%" in page.evaluate("document.querySelector(':target').textContent")
+
+
+def test_the_series_line_follows_analytics_series_with_the_alternative_beside_it(viewer, page):
+    page.goto(f"{viewer}/series?indicator=poor_household_rate&region=06")
+    chart = page.locator("svg.chart")
+    chosen = chart.locator("a.point.chosen")
+    assert chosen.count() == 1
+    assert chosen.get_attribute("data-rule") == "actual_over_preliminary"
+    hover = chosen.locator("title").text_content()
+    assert hover.startswith("2023: 21.95 (actual) — ndo-bac-kan-2024-targets")
+    assert "chosen by rule actual_over_preliminary: An actual figure beats a preliminary one." in hover
+    line = chart.locator("polyline.series-line").get_attribute("points").split()
+    circle = chosen.locator("circle")
+    assert line == [f"{circle.get_attribute('cx')},{circle.get_attribute('cy')}"]
+    alternative = chart.locator("a.point.alternative")
+    assert alternative.count() == 1
+    # hollow, in its status's colour: not a white ring on white
+    assert alternative.locator("circle").evaluate("(el) => getComputedStyle(el).stroke") == "rgb(224, 138, 0)"
+    assert (
+        alternative.locator("title")
+        .text_content()
+        .startswith("2023: 22.25 (preliminary) — tnmt-bac-kan-2023-results")
+    )
+    assert chart.locator("a.point.target title").text_content().startswith("2024: 19.65 (target)")
+    row = page.locator("#series tr[data-rule]")
+    assert row.count() == 1 and "22.25 (preliminary" in row.locator("td.alternatives").text_content()
+    alternative.click()
+    assert page.url.endswith("/reports/tnmt-bac-kan-2023-results#fig-poor-household-rate-2023")
+    assert page.evaluate("document.querySelector(':target').textContent") == "chiếm 22,25%"
 
 
 def test_the_figures_filter_finds_bac_kan_from_its_successor_province_and_links_to_evidence(

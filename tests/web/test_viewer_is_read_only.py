@@ -64,8 +64,8 @@ def test_the_role_the_viewer_reads_as_cannot_write_even_outside_a_read_only_tran
             conn.execute(text("DELETE FROM analytics.indicators"))
     for statement in (
         "DELETE FROM analytics.indicators",
-        "INSERT INTO reports (slug) VALUES ('x')",
-        "SELECT count(*) FROM observations",
+        "INSERT INTO public.reports (slug) VALUES ('x')",
+        "SELECT count(*) FROM public.observations",
         "CREATE TABLE analytics.mine (x int)",
         "CREATE TEMPORARY TABLE mine (x int)",
     ):
@@ -74,6 +74,28 @@ def test_the_role_the_viewer_reads_as_cannot_write_even_outside_a_read_only_tran
             with pytest.raises(DBAPIError, match="permission denied"):
                 conn.execute(text(statement))
             conn.rollback()
+
+
+def test_browse_grants_the_reader_group_without_creating_a_login_role(viewer, loaded_engine):
+    with loaded_engine.connect() as conn:
+        logins = (
+            conn.execute(
+                text(
+                    "SELECT r.rolname FROM pg_roles r JOIN pg_auth_members m ON m.member = r.oid"
+                    " JOIN pg_roles g ON g.oid = m.roleid"
+                    " WHERE g.rolname = :g AND r.rolcanlogin AND r.rolname <> current_user"
+                ),
+                {"g": READER_GROUP},
+            )
+            .scalars()
+            .all()
+        )
+        browse_role = conn.execute(text("SELECT count(*) FROM pg_roles WHERE rolname = 'povertydb_browse'"))
+        assert browse_role.scalar_one() == 0
+        assert logins == []
+        assert conn.execute(
+            text("SELECT has_table_privilege(:g, 'analytics.figures', 'SELECT')"), {"g": READER_GROUP}
+        ).scalar_one()
 
 
 def test_a_loopback_address_is_local_and_nothing_else_is():

@@ -1,0 +1,228 @@
+"""Time the viewer's pages through the real application, in-process, against a given database.
+
+Each page is requested N times through the ASGI app (`app.web.app.create_app`), exactly as uvicorn
+would call it: routing, one READ ONLY transaction as povertydb_readers, the queries and the template.
+Only the socket is missing. Prints the median and 95th percentile per page and the issue's targets
+(article page < 200 ms; figures page with filters < 1 s at 10 million figures).
+
+    DATABASE_URL=postgresql://... python scripts/bench_viewer.py -n 30
+    python scripts/bench_viewer.py --database-url postgresql://... --inflate 1000000
+
+--inflate M first grows the database to about M figures, cheaply: copies of the existing reports
+under new slugs, each carrying ten copies of every observation of its original (same evidence
+span, so spans stay valid), moved to a random pre-reform province and a period shifted by up to
+nine years. It writes to the database: use a throwaway one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+from urllib.parse import urlencode
+
+from sqlalchemy import text
+
+from app.db import make_engine
+from app.web.access import ensure_reader_group
+from app.web.app import create_app
+
+ARTICLE_TARGET, FIGURES_TARGET = 0.200, 1.0
+COPIES_PER_OBSERVATION = 10
+
+
+async def _get(app, path: str) -> tuple[int, int]:
+    """GET `path` through the ASGI app; (status, body bytes)."""
+    route, _, query = path.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": route,
+        "raw_path": route.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    status, size = 0, 0
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        nonlocal status, size
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            size += len(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return status, size
+
+
+def inflate(engine, target: int) -> None:
+    """Grow analytics.figures to about `target` rows with copies of the existing reports."""
+    with engine.begin() as conn:
+        have = conn.execute(text("SELECT count(*) FROM observations")).scalar_one()
+        per_copy = conn.execute(
+            text(
+                "SELECT count(*) FROM observations o JOIN reports r ON r.id = o.report_id"
+                " WHERE r.slug !~ '-x[0-9]+$'"
+            )
+        ).scalar_one()
+        copies = max(0, (target - have) // (per_copy * COPIES_PER_OBSERVATION))
+        if not copies:
+            return
+        report_cols = [
+            c
+            for c in conn.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public'"
+                    " AND table_name = 'reports' AND column_name NOT IN ('id', 'slug', 'source_file')"
+                    " ORDER BY ordinal_position"
+                )
+            ).scalars()
+        ]
+        obs_cols = [
+            c
+            for c in conn.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public'"
+                    " AND table_name = 'observations' AND column_name NOT IN"
+                    " ('id', 'report_id', 'fact_key', 'region_id', 'period_start', 'period_end',"
+                    "  'baseline_period_start', 'baseline_period_end') ORDER BY ordinal_position"
+                )
+            ).scalars()
+        ]
+        start = conn.execute(text("SELECT count(*) FROM reports WHERE slug ~ '-x[0-9]+$'")).scalar_one()
+        print(
+            f"inflating: {copies} copies x {per_copy} observations x {COPIES_PER_OBSERVATION}",
+            file=sys.stderr,
+        )
+        cols = ", ".join(report_cols)
+        conn.execute(
+            text(f"""
+            INSERT INTO reports (slug, source_file, {cols})
+            SELECT r.slug || '-x' || n, r.source_file || '#x' || n, {", ".join("r." + c for c in report_cols)}
+            FROM reports r, generate_series(CAST(:a AS int), CAST(:b AS int)) n WHERE r.slug !~ '-x[0-9]+$'
+        """),
+            {"a": start + 1, "b": start + copies},
+        )
+        ocols = ", ".join(obs_cols)
+        conn.execute(
+            text(f"""
+            WITH provinces AS (
+                SELECT array_agg(id ORDER BY id) AS ids FROM regions
+                WHERE level = 'province' AND valid_from IS NULL
+            )
+            INSERT INTO observations (report_id, fact_key, region_id, period_start, period_end,
+                                      baseline_period_start, baseline_period_end, {ocols})
+            SELECT c.id, o.fact_key || '-c' || k,
+                   p.ids[1 + floor(random() * array_length(p.ids, 1))::int],
+                   o.period_start - make_interval(years => s), o.period_end - make_interval(years => s),
+                   o.baseline_period_start - make_interval(years => s),
+                   o.baseline_period_end - make_interval(years => s),
+                   {", ".join("o." + c for c in obs_cols)}
+            FROM reports c
+            JOIN reports r ON c.slug ~ ('^' || r.slug || '-x[0-9]+$') AND r.slug !~ '-x[0-9]+$'
+            JOIN observations o ON o.report_id = r.id
+            CROSS JOIN provinces p
+            CROSS JOIN generate_series(1, CAST(:k AS int)) k
+            CROSS JOIN LATERAL (SELECT ((k + c.id) % 10)::int AS s) shift
+            WHERE c.id > (SELECT max(id) FROM reports) - CAST(:copies AS int) * (SELECT count(*) FROM reports
+                                                                    WHERE slug !~ '-x[0-9]+$')
+        """),
+            {"k": COPIES_PER_OBSERVATION, "copies": copies},
+        )
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+
+
+def _cases(engine, slug: str | None) -> list[tuple[str, str, float]]:
+    with engine.connect() as conn:
+        figures = conn.execute(text("SELECT count(*) FROM analytics.figures")).scalar_one()
+        slug = (
+            slug
+            or conn.execute(
+                text(
+                    "SELECT report_slug FROM analytics.reports"
+                    " ORDER BY figure_count DESC, report_slug LIMIT 1"
+                )
+            ).scalar_one()
+        )
+    print(f"{figures} figures; article: {slug}", file=sys.stderr)
+    rate = {"indicator": "poor_household_rate"}
+    return [
+        ("article", f"/reports/{slug}", ARTICLE_TARGET),
+        ("reports", "/", FIGURES_TARGET),
+        ("figures (no filter)", "/figures", FIGURES_TARGET),
+        ("figures indicator", "/figures?" + urlencode(rate), FIGURES_TARGET),
+        ("figures indicator+region", "/figures?" + urlencode({**rate, "region": "06"}), FIGURES_TARGET),
+        (
+            "figures indicator+region+year+status",
+            "/figures?" + urlencode({**rate, "region": "06", "year": 2023, "status": "actual"}),
+            FIGURES_TARGET,
+        ),
+        (
+            "figures region+year, page 3",
+            "/figures?" + urlencode({"region": "06", "year": 2020, "page": 3}),
+            FIGURES_TARGET,
+        ),
+        ("figures year", "/figures?" + urlencode({"year": 2023}), FIGURES_TARGET),
+        ("figures status", "/figures?" + urlencode({"status": "preliminary"}), FIGURES_TARGET),
+        ("series", "/series?" + urlencode({**rate, "region": "06"}), FIGURES_TARGET),
+    ]
+
+
+async def _run(app, cases, n: int) -> list[tuple[str, float, float, float, int]]:
+    results = []
+    for name, path, target in cases:
+        for _ in range(2):  # warm the pool and the caches
+            await _get(app, path)
+        times = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            status, _ = await _get(app, path)
+            times.append(time.perf_counter() - t0)
+            if status != 200:
+                raise SystemExit(f"{path} answered {status}")
+        times.sort()
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        results.append((name, statistics.median(times), p95, target, path))
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("-n", type=int, default=30, help="requests per page (default 30)")
+    parser.add_argument("--slug", help="the article to time (default: the report with most figures)")
+    parser.add_argument("--inflate", type=int, metavar="M", help="first grow the database to ~M figures")
+    args = parser.parse_args()
+    if not args.database_url:
+        parser.error("give --database-url or set DATABASE_URL")
+    engine = make_engine(args.database_url)
+    if args.inflate:
+        inflate(engine, args.inflate)
+    ensure_reader_group(engine)
+    cases = _cases(engine, args.slug)
+    results = asyncio.run(_run(create_app(engine), cases, args.n))
+    print(f"{'page':40} {'median ms':>10} {'p95 ms':>8} {'target ms':>10}")
+    slow = 0
+    for name, median, p95, target, _path in results:
+        mark = "" if p95 < target else "  SLOW"
+        slow += bool(mark)
+        print(f"{name:40} {median * 1000:10.1f} {p95 * 1000:8.1f} {target * 1000:10.0f}{mark}")
+    engine.dispose()
+    return 1 if slow else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

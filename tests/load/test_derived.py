@@ -1,0 +1,150 @@
+"""What the loader keeps at load time (app/load/derived.py) equals a from-scratch computation."""
+
+from __future__ import annotations
+
+import importlib.util
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from sqlalchemy import text
+
+from app.load.derived import refresh_derived
+from app.load.seeds import load_seeds
+from app.settings import PROJECT_ROOT
+
+ARTICLE_004 = "004_1809158b010efb0f"  # ndo-bac-kan-2024-targets: one side of the Bắc Kạn conflicts
+
+# analytics.conflicts as it was computed before migration 0008, on every read.
+CONFLICTS_FROM_SCRATCH = """
+SELECT f.indicator_code, f.region_code, f.region_name, f.period_start, f.period_end,
+       array_agg(f.value ORDER BY f.report_slug, f.value),
+       array_agg(f.report_slug ORDER BY f.report_slug, f.value),
+       array_agg(f.status ORDER BY f.report_slug, f.value),
+       array_agg(f.figure_id ORDER BY f.report_slug, f.value),
+       max(f.value) - min(f.value), f.region_valid_from
+FROM analytics.figures f
+GROUP BY f.indicator_code, f.region_code, f.region_valid_from, f.region_name, f.period_start, f.period_end,
+         f.baseline_period_start, f.baseline_period_end
+HAVING count(DISTINCT f.report_slug) > 1
+   AND (count(DISTINCT f.value) > 1 OR count(DISTINCT f.value_high) > 1)
+"""
+CONFLICTS_KEPT = """
+SELECT indicator_code, region_code, region_name, period_start, period_end, "values", report_slugs, statuses,
+       figure_ids, spread, region_valid_from
+FROM analytics.conflicts
+"""
+# queries/evidence_check.sql as it was before migration 0008: every span against the full text.
+SPANS_FROM_SCRATCH = """
+SELECT 'figure', f.figure_id FROM analytics.figures f JOIN analytics.reports r USING (report_slug)
+WHERE substr(r.text, f.char_start + 1, f.char_end - f.char_start) <> f.evidence_text
+UNION ALL
+SELECT 'statement', s.statement_id FROM analytics.statements s JOIN analytics.reports r USING (report_slug)
+WHERE substr(r.text, s.char_start + 1, s.char_end - s.char_start) <> s.text
+"""
+# queries/targets_against_results.sql before migration 0008: one search of the corpus per target.
+TARGETS_FROM_SCRATCH = """
+SELECT t.indicator_code, t.region_code, t.region_valid_from, t.region_name, t.period_start, t.value,
+       t.qualifier, a.period_start, a.value, a.status, t.report_slug, a.report_slug
+FROM analytics.figures t
+JOIN LATERAL (
+    SELECT * FROM analytics.figures a
+    WHERE a.indicator_code = t.indicator_code AND a.region_code = t.region_code
+      AND a.status IN ('actual', 'preliminary') AND a.period_end < t.period_start
+    ORDER BY a.period_end DESC, a.status = 'actual' DESC, a.figure_id
+    LIMIT 1
+) a ON true
+WHERE t.status = 'target'
+"""
+
+
+def _series_from_scratch_sql() -> str:
+    """analytics.series as migration 0006 defined it: the rules over every figure, on every read."""
+    path = PROJECT_ROOT / "migrations" / "versions" / "0006_series.py"
+    spec = importlib.util.spec_from_file_location("povertydb_test_revision_0006", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SERIES_SQL.replace("CREATE VIEW analytics.series AS", "", 1)
+
+
+def _assert_consistent(engine) -> list:
+    with engine.connect() as conn:
+        series = sorted(map(tuple, conn.execute(text(_series_from_scratch_sql())).all()), key=repr)
+        kept_series = sorted(map(tuple, conn.execute(text("SELECT * FROM analytics.series")).all()), key=repr)
+        scratch = sorted(map(tuple, conn.execute(text(CONFLICTS_FROM_SCRATCH)).all()), key=repr)
+        kept = sorted(map(tuple, conn.execute(text(CONFLICTS_KEPT)).all()), key=repr)
+        spans = sorted(map(tuple, conn.execute(text(SPANS_FROM_SCRATCH)).all()))
+        targets = sorted(map(tuple, conn.execute(text(TARGETS_FROM_SCRATCH)).all()), key=repr)
+        kept_targets = sorted(
+            map(tuple, conn.execute(text("SELECT * FROM analytics.targets_against_results")).all()), key=repr
+        )
+        mismatches = sorted(
+            map(tuple, conn.execute(text("SELECT kind, fact_id FROM analytics.span_mismatches")))
+        )
+    assert kept == scratch
+    assert kept_series == series
+    assert kept_targets == targets
+    assert mismatches == spans
+    return kept
+
+
+def _edit(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _figure(data: dict, key: str) -> dict:
+    return next(f for f in data["figures"] if f["key"] == key)
+
+
+def test_what_is_kept_at_load_equals_a_from_scratch_computation_after_load_noop_edit_removal(
+    engine, seeds_copy
+):
+    load_seeds(engine, seeds_copy)
+    first = _assert_consistent(engine)
+    with engine.connect() as conn:
+        for view in ("series", "targets_against_results"):  # not vacuously equal
+            assert conn.execute(text(f"SELECT count(*) FROM analytics.{view}")).scalar_one() > 0, view
+    rates = [c for c in first if c[0] == "poor_household_rate" and c[1] == "06"]
+    assert [sorted(c[5]) for c in rates] == [[Decimal("21.95"), Decimal("22.25")]]
+
+    load_seeds(engine, seeds_copy)  # nothing changed: nothing moves
+    assert _assert_consistent(engine) == first
+
+    mapping = seeds_copy / "articles" / f"{ARTICLE_004}.yaml"
+    # The NDO report's 2023 rate becomes preliminary: the group stays, its statuses follow.
+    _edit(mapping, lambda d: _figure(d, "poor-household-rate-2023").update(status="preliminary"))
+    load_seeds(engine, seeds_copy)
+    edited = _assert_consistent(engine)
+    [rate] = [c for c in edited if c[0] == "poor_household_rate" and c[1] == "06"]
+    assert "preliminary" in rate[7]
+    assert len(edited) == len(first)
+
+    for suffix in (".yaml", ".txt"):
+        mapping.with_suffix(suffix).unlink()
+    load_seeds(engine, seeds_copy)
+    removed = _assert_consistent(engine)
+    assert not [c for c in removed if "ndo-bac-kan-2024-targets" in c[6]]
+    assert len(removed) < len(edited)
+
+
+def test_a_span_that_no_longer_gives_its_evidence_is_listed_by_evidence_check(engine):
+    load_seeds(engine, PROJECT_ROOT / "seeds")
+    evidence_check = (PROJECT_ROOT / "queries" / "evidence_check.sql").read_text(encoding="utf-8")
+    with engine.begin() as conn:
+        assert conn.execute(text(evidence_check)).all() == []
+        # Same length (the CHECKs hold), other words: the offsets no longer give back the evidence.
+        report_id = conn.execute(
+            text(
+                "UPDATE observations SET evidence_text = 'X' || substr(evidence_text, 2)"
+                " WHERE fact_key = 'poor-household-rate-2023' AND evidence_text NOT LIKE 'X%'"
+                " AND report_id = (SELECT id FROM reports WHERE slug = 'ndo-bac-kan-2024-targets')"
+                " RETURNING report_id"
+            )
+        ).scalar_one()
+        refresh_derived(conn, [report_id])
+    _assert_consistent(engine)
+    with engine.connect() as conn:
+        found = conn.execute(text(evidence_check)).all()
+    assert [(kind, id_.split(":")[1]) for kind, id_ in found] == [("figure", "poor-household-rate-2023")]
