@@ -27,6 +27,7 @@ from app.db import (
 )
 from app.dictionary import DictionaryError, render_dictionary
 from app.load.seeds import Collected, LoadRefused, LoadReport, SeedsError, collect, load_seeds
+from app.progress import for_stream
 from app.query import QueryRefused, as_csv, as_table, run_query
 from app.readers import ReaderError, close_other_databases, ensure_reader, list_readers, reader_report
 from app.scram import MIN_PASSWORD_LENGTH, password_problem
@@ -85,10 +86,19 @@ def _summary(report: LoadReport) -> str:
     verdict = (
         "Changes applied." if report.result.changed else "No changes: the database already matches the seeds."
     )
-    loaded = len(report.collected.reports)
+    loaded = report.total or len(report.collected.reports)
     lines.append(f"{verdict} Run {report.run_id}, {loaded} report(s), {report.seconds:.1f} s.")
+    if report.change is not None:
+        for what, slugs in (("Added", report.change.added), ("Changed", report.change.changed),
+                            ("Removed", report.change.removed)):  # fmt: skip
+            if slugs:
+                more = f" and {len(slugs) - SUMMARY_NAMES} more" if len(slugs) > SUMMARY_NAMES else ""
+                lines.append(f"{what} {len(slugs)} report(s): {', '.join(slugs[:SUMMARY_NAMES])}{more}")
     lines.extend(_unmapped(report.collected))
     return "\n".join(lines)
+
+
+SUMMARY_NAMES = 10  # reports named per kind of change; the rest are counted
 
 
 def _unmapped(collected: Collected) -> list[str]:
@@ -109,20 +119,32 @@ def cli() -> None:
 @cli.command("load-seeds")
 @SEEDS_OPTION
 @click.option("--no-wait", is_flag=True, help="Exit at once if another loader is running.")
-def load_seeds_command(seeds_dir: Path | None, no_wait: bool) -> None:
+@click.option("--full", is_flag=True, help="Re-read and verify every article, changed or not.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that verify articles (default: POVERTYDB_WORKERS or every core).",
+)
+def load_seeds_command(seeds_dir: Path | None, no_wait: bool, full: bool, workers: int | None) -> None:
     """Migrate the schema and load every seed article and its reference data.
 
-    Verifies every mapping first; any problem is reported and nothing is written.
-    Run twice, the second run changes nothing.
+    Verifies every new or changed mapping first; any problem is reported and nothing is written.
+    Articles whose text and mapping did not change since the last load are not read again
+    (--full reads them all). Run twice, the second run changes nothing.
 
     Example: povertydb load-seeds --seeds-dir ./seeds
     """
     settings = _settings()
     seeds = seeds_dir or settings.seeds_dir
     try:
-        collected = collect(seeds)  # fail on bad files before starting a server
+        # A full load fails on bad files before starting a server; an incremental one must ask
+        # the database first which articles it holds.
+        collected = collect(seeds) if full else None
         with _engine(settings) as engine:
-            report = load_seeds(engine, seeds, wait=not no_wait, collected=collected)
+            report = load_seeds(
+                engine, seeds, wait=not no_wait, collected=collected, workers=workers, progress=for_stream()
+            )
     except SeedsError as exc:
         _fail_seeds(exc, "; nothing was written")
     except LoadLocked as exc:

@@ -113,6 +113,25 @@ class LoadRun(Base):
     __table_args__ = (CheckConstraint(f"status IN {sql_in(RUN_STATUSES)}", name="status"),)
 
 
+class ReportFile(Base):
+    """What a loaded report was read from (migration 0007): sizes, modification times and hashes
+    of its mapping and text, so that a load re-reads only articles whose files changed."""
+
+    __tablename__ = "report_files"
+    mapping_file: Mapped[str] = mapped_column(Text, primary_key=True)
+    slug: Mapped[str] = mapped_column(Text, index=True)
+    text_file: Mapped[str] = mapped_column(Text)
+    mapping_size: Mapped[int] = mapped_column(BigInteger)
+    mapping_mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    mapping_sha256: Mapped[str] = mapped_column(Text)
+    text_size: Mapped[int] = mapped_column(BigInteger)
+    text_mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    text_sha256: Mapped[str] = mapped_column(Text)
+    context: Mapped[str] = mapped_column(Text)  # code version and reference digest it was loaded under
+    people: Mapped[list] = mapped_column(JSONB, server_default="[]")
+    fact_counts: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+
+
 class Region(Base):
     """An administrative unit. Codes are reused across the 2025 reform: identity is code + validity."""
 

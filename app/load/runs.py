@@ -90,8 +90,8 @@ def finish_run(conn: Connection, run_id: int, counts: dict) -> None:
     """
     conn.execute(
         text(
-            "UPDATE load_runs SET status = 'succeeded', finished_at = now(), counts = CAST(:c AS jsonb)"
-            " WHERE id = :id"
+            "UPDATE load_runs SET status = 'succeeded', finished_at = clock_timestamp(),"
+            " counts = CAST(:c AS jsonb) WHERE id = :id"
         ),
         {"c": json.dumps(counts), "id": run_id},
     )

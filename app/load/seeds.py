@@ -5,7 +5,6 @@ Extract and verify happen before the database is touched, so a bad file writes n
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,26 +13,30 @@ from sqlalchemy import Engine, text
 
 from app.db import acquire_load_lock, upgrade_schema
 from app.load import tables
+from app.load.changes import (
+    ARTICLES_DIR,
+    FACT_TABLES,
+    Change,
+    Progress,
+    SeedsError,
+    changes,
+    count_kept,
+    load_checksum,
+    people_disagreeing,
+    prepare,
+    reference_reader,
+    scan,
+)
 from app.load.derived import refresh_derived
+from app.load.files import Decision, load_context, read_stored, record
 from app.load.refusals import REFUSALS, describe, driver_error, find_refused, locate
-from app.load.runs import code_version, fail_run, finish_run, start_run
-from app.load.sync import SyncResult, sync_all
+from app.load.runs import fail_run, finish_run, start_run
+from app.load.sync import Counts, SyncResult, sync_all
 from app.mapping.errors import MappingError
 from app.mapping.periods import parse_period
 from app.mapping.reference import Reference, read_reference
 from app.mapping.verify import VerifiedReport, verify_file
-from app.vn.normalize import normalize_name
 from app.vn.units import REFORM_DATE
-
-ARTICLES_DIR = "articles"
-
-
-class SeedsError(ValueError):
-    """Problems in one or more seed files; `errors` holds one MappingError per file."""
-
-    def __init__(self, errors: list[MappingError]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
 
 
 class LoadRefused(SeedsError):
@@ -62,8 +65,10 @@ class Collected:
 class LoadReport:
     run_id: int
     result: SyncResult
-    collected: Collected
+    collected: Collected  # the reports this run read (all of them on a full load)
     seconds: float
+    total: int = 0  # reports in the database after the run
+    change: Change | None = None  # reports added, changed and removed
 
 
 def collect(seeds_dir: Path) -> Collected:
@@ -90,52 +95,41 @@ def collect(seeds_dir: Path) -> Collected:
             errors.append(MappingError(path, [f"report.slug {slug!r} is already used by {slugs[slug].name}"]))
         slugs[slug] = path
         verified.append((path, report))
-    errors += _people_disagreeing(verified)
+    errors += people_disagreeing([(path, report.people) for path, report in verified])
     if errors:
         raise SeedsError(errors)
     return Collected(ref, [report for _, report in verified], unmapped)
 
 
-def _people_disagreeing(verified: list[tuple[Path, VerifiedReport]]) -> list[MappingError]:
-    """A person key names one person everywhere: `people.key` is global, so that one official is
-    linked across reports. The same key with another name in a second file would silently give
-    the first person's statements to the second; it is an error naming both files.
-
-    Names are compared in NFC with one tone-mark convention and single spaces ("Hoà" is "Hòa"),
-    since pages differ in where they put the mark. Folded equality is not enough: "Hưng" and
-    "Hùng" fold alike but are different names.
-    """
-    first: dict[str, tuple[Path, str]] = {}
-    errors = []
-    for path, report in verified:
-        for person in report.people:
-            key, name = person["key"], person["full_name"]
-            seen = first.setdefault(key, (path, name))
-            if normalize_name(seen[1]) != normalize_name(name):
-                errors.append(
-                    MappingError(
-                        path,
-                        [
-                            f"people: key {key!r} names {name!r} here but {seen[1]!r} in {seen[0]}; "
-                            "a person key is shared by every report, so use one name for one person "
-                            "and another key for another person"
-                        ],
-                    )
-                )
-    return errors
+REFERENCE_TABLES = ("regions", "region_successions", "region_memberships", "indicators", "programs")
 
 
-FACT_TABLES = ("observations", "funding", "positions", "statements")
+def plan(
+    ref: Reference | None,
+    reports: list[VerifiedReport],
+    skip: frozenset[str] = frozenset(),
+    people: list[dict] | None = None,
+    reference: bool = True,
+) -> list[tuple]:
+    """Rows for every table, in the order of tables.ALL; no report or fact rows for reports in
+    `skip`. `people` are every report's people in file order (default: those of `reports`).
+    Without `reference` the reference tables are left out (neither pruned nor merged), and `ref`
+    may be None when no report is loaded."""
+    loading = [r for r in reports if r.report["slug"] not in skip]
+    if people is None:
+        people = [p for r in reports for p in r.people]
+    rows = _reference_rows(ref) if reference else {}
+    rows |= {
+        "reports": [r.report | {"load_checksum": load_checksum(ref, r)} for r in loading],
+        # One row per key; the first file's spelling of a name is kept (keys agree: collect()).
+        "people": list({p["key"]: p for p in reversed(people)}.values()),
+    }
+    for table in FACT_TABLES:
+        rows[table] = [row for r in loading for row in getattr(r, table)]
+    return [(spec, rows[spec.table]) for spec in tables.ALL if spec.table in rows]
 
 
-def load_checksum(ref: Reference, report: VerifiedReport) -> str:
-    """What decides whether a report must be reloaded: its text, its mapping, the code, the reference data."""
-    parts = (report.report["sha256"], report.report["mapping_sha256"], code_version(), ref.digest)
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def plan(ref: Reference, reports: list[VerifiedReport], skip: frozenset[str] = frozenset()) -> list[tuple]:
-    """Rows for every table, in the order of tables.ALL; no fact rows for reports in `skip`."""
+def _reference_rows(ref: Reference) -> dict[str, list[dict]]:
     regions = [
         {
             "code": u.code,
@@ -178,43 +172,81 @@ def plan(ref: Reference, reports: list[VerifiedReport], skip: frozenset[str] = f
                 "period_end": span.end if span else None,
             }
         )
-    rows = {
+    return {
         "regions": regions,
         "region_successions": successions,
         "region_memberships": memberships,
         "indicators": indicators,
         "programs": programs,
-        "reports": [r.report | {"load_checksum": load_checksum(ref, r)} for r in reports],
-        # One row per key; the first file's spelling of a name is kept (keys agree: collect()).
-        "people": list({p["key"]: p for r in reversed(reports) for p in r.people}.values()),
     }
-    loading = [r for r in reports if r.report["slug"] not in skip]
-    for table in FACT_TABLES:
-        rows[table] = [row for r in loading for row in getattr(r, table)]
-    return [(spec, rows[spec.table]) for spec in tables.ALL]
 
 
 def load_seeds(
-    engine: Engine, seeds_dir: Path, *, wait: bool = True, collected: Collected | None = None
+    engine: Engine,
+    seeds_dir: Path,
+    *,
+    wait: bool = True,
+    collected: Collected | None = None,
+    full: bool = False,
+    workers: int | None = None,
+    progress: Progress | None = None,
 ) -> LoadReport:
     """Migrate, then make the database hold exactly what `seeds_dir` says. Idempotent.
 
-    `collected` is what collect(seeds_dir) returned, when the caller verified it already.
+    Only articles whose files changed since they were loaded are read (app/load/files.py);
+    `full` reads every one. `collected` is what collect(seeds_dir) returned, when the caller
+    verified it already (a full load of it).
     """
+    progress = progress or Progress()
+    try:
+        return _load(engine, seeds_dir, wait, collected, full, workers, progress)
+    finally:
+        progress.done()
+
+
+def _load(engine, seeds_dir, wait, collected, full, workers, progress: Progress) -> LoadReport:
     began = time.perf_counter()
-    collected = collected or collect(seeds_dir)
-    upgrade_schema(engine, wait)
+    if collected is not None:
+        digest, unmapped, full = collected.ref.digest, collected.unmapped, True
+        mappings = [r.path for r in collected.reports]
+        known = {r.path.name: r for r in collected.reports}
+        ref = (lambda c: lambda: c.ref)(collected)
+    else:
+        digest, mappings, unmapped = scan(seeds_dir)
+        known = {}
+        ref = reference_reader(seeds_dir)
+    context = load_context(digest)
+    with engine.connect() as conn:
+        stored, _ = read_stored(conn)
+    decision, verified = prepare(seeds_dir, ref, mappings, stored, context, full, known, workers, progress)
+    upgrade_schema(engine, wait)  # after verifying: bad files leave even the schema as it was
     run_id = start_run(engine)
+    collected = Collected(ref, verified, unmapped)  # `ref`: the reader, until plan() needs it
     try:
         with engine.begin() as conn:
             acquire_load_lock(conn, wait)
-            clean = _unchanged_reports(conn, collected)
-            steps = plan(collected.ref, collected.reports, clean)
-            result = sync_all(conn, steps, run_id, params={"clean": sorted(clean)})
-            for table in FACT_TABLES:  # facts of skipped reports are unchanged without a look
-                result.of(table).unchanged += sum(
-                    len(getattr(r, table)) for r in collected.reports if r.report["slug"] in clean
+            stored_now, db_slugs = read_stored(conn)
+            if stored_now != stored:  # another loader committed meanwhile: decide again
+                known |= {r.path.name: r for r in verified}
+                decision, verified = prepare(
+                    seeds_dir, ref, mappings, stored_now, context, full, known, workers, progress
                 )
+                collected = Collected(ref, verified, unmapped)
+            change = changes(conn, ref, decision, verified, db_slugs)
+            progress.phase("sync", len(change.loading))
+            # Reference tables are synced when the reference data or code changed since every
+            # kept report was loaded (then every report is read again too), or on a full load.
+            same = stored_now and all(s.context == context for s in stored_now.values())
+            reference = full or not same
+            if reference or verified:
+                collected.ref = ref()
+            steps = plan(collected.ref, verified, change.clean, change.people, reference=reference)
+            result = sync_all(conn, steps, run_id, params={"dirty": change.dirty})
+            if not reference:
+                _count_reference_rows(conn, result)
+            count_kept(result, decision, verified, change)
+            record(conn, decision, verified, context, sorted(change.removed))
+            progress.advance(len(change.loading))
             changed = conn.execute(text("SELECT id FROM reports WHERE load_run_id = :r"), {"r": run_id})
             refresh_derived(conn, changed.scalars().all())  # the kept analytics views
             finish_run(conn, run_id, {t: vars(c) for t, c in result.counts.items()})
@@ -224,7 +256,21 @@ def load_seeds(
         if refusal is not None:
             raise refusal from None
         raise
-    return LoadReport(run_id, result, collected, time.perf_counter() - began)
+    if not isinstance(collected.ref, Reference):
+        collected.ref = None  # never read: no article and no reference data changed
+    total = len(decision.kept) + len(verified)
+    return LoadReport(run_id, result, collected, time.perf_counter() - began, total, change)
+
+
+def _count_reference_rows(conn, result: SyncResult) -> None:
+    """Reference tables not synced are unchanged: count their rows for the summary, in table order."""
+    counts = {}
+    for spec in tables.ALL:
+        if spec.table in REFERENCE_TABLES:
+            counts[spec.table] = Counts(
+                unchanged=conn.execute(text(f"SELECT count(*) FROM {spec.table}")).scalar()
+            )
+    result.counts = counts | result.counts
 
 
 def _explain_refusal(
@@ -242,9 +288,15 @@ def _explain_refusal(
             replay = conn.begin()
             try:
                 acquire_load_lock(conn, wait=True)
-                clean = _unchanged_reports(conn, collected)
-                steps = plan(collected.ref, collected.reports, clean)
-                refused = find_refused(conn, steps, run_id, {"clean": sorted(clean)}, table)
+                stored, db_slugs = read_stored(conn)
+                kept = {s.mapping_file: s for s in stored.values()}
+                decision = Decision(
+                    kept={n: s for n, s in kept.items() if n not in {r.path.name for r in collected.reports}}
+                )
+                ref = collected.ref if isinstance(collected.ref, Reference) else collected.ref()
+                change = changes(conn, lambda: ref, decision, collected.reports, db_slugs)
+                steps = plan(ref, collected.reports, change.clean, change.people)
+                refused = find_refused(conn, steps, run_id, {"dirty": change.dirty}, table)
             finally:
                 replay.rollback()  # a diagnosis only: it never keeps a row
     except Exception:  # the replay is a diagnosis; when it cannot run, the reason is still known
@@ -256,13 +308,3 @@ def _explain_refusal(
     if refused:
         reason = f"the database refused {len(refused)} row(s) of table {table} that verification passed"
     return LoadRefused([MappingError(p, problems) for p, problems in by_file.items()], run_id, reason)
-
-
-def _unchanged_reports(conn, collected: Collected) -> frozenset[str]:
-    """Slugs whose stored load checksum equals the one they would be loaded with now."""
-    stored = dict(conn.execute(text("SELECT slug, load_checksum FROM reports")).all())
-    return frozenset(
-        r.report["slug"]
-        for r in collected.reports
-        if stored.get(r.report["slug"]) == load_checksum(collected.ref, r)
-    )

@@ -153,6 +153,7 @@ REPORTS = TableSync(
     columns=_REPORT_COLUMNS,
     select_sql=f"SELECT {', '.join(_REPORT_COLUMNS)} FROM stage_reports s",
     conflict=["slug"],
+    prune_scope="t.slug = ANY(%(dirty)s)",
 )
 
 PEOPLE = TableSync(
@@ -163,8 +164,9 @@ PEOPLE = TableSync(
     conflict=["key"],
 )
 
-# Facts of reports skipped as unchanged (slugs in %(clean)s) are neither staged nor pruned.
-_NOT_SKIPPED = "t.report_id NOT IN (SELECT id FROM reports WHERE slug = ANY(%(clean)s))"
+# Only the reports a run re-reads or removes (slugs in %(dirty)s) are staged and pruned, with their
+# facts: the prune reaches them through the (report_id, ...) unique indexes, never the whole table.
+_NOT_SKIPPED = "t.report_id IN (SELECT id FROM reports WHERE slug = ANY(%(dirty)s))"
 _SPAN = [("char_start", "integer"), ("char_end", "integer"), ("evidence_text", "text")]
 # How sure a drafter was of a fact, and why (NULL in hand-written mappings).
 _TRUST = [("confidence", "text"), ("review_note", "text")]

@@ -87,7 +87,17 @@ def read_reference(seeds_dir: Path) -> Reference:
             except ValueError as exc:
                 raise MappingError(programs_path, [f"{program.code}: {exc}"]) from None
     gazetteer = read_gazetteer(seeds_dir)
+    return Reference(indicators, programs, gazetteer, UnitIndex(gazetteer.units), reference_digest(seeds_dir))
+
+
+def reference_digest(seeds_dir: Path) -> str:
+    """sha256 of every reference file, without parsing them (a load that reads no article needs
+    only this to know the reference data did not change)."""
     digest = hashlib.sha256()
-    for path in (indicators_path, programs_path, *(seeds_dir / f for f in GAZETTEER_FILES)):
+    for path in (
+        seeds_dir / INDICATORS_FILE,
+        seeds_dir / PROGRAMS_FILE,
+        *(seeds_dir / f for f in GAZETTEER_FILES),
+    ):
         digest.update(path.read_bytes())
-    return Reference(indicators, programs, gazetteer, UnitIndex(gazetteer.units), digest.hexdigest())
+    return digest.hexdigest()

@@ -1,0 +1,212 @@
+"""An incremental load: which articles are read, what they change, and the checks across files.
+
+Articles whose files did not change keep what the database holds (app/load/files.py); the ones
+read are verified (in a process pool when many) and checked against the kept ones: slugs unique,
+a person key names one person.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+from app.load.files import Decision, Stored, decide
+from app.load.parallel import verify_many
+from app.load.runs import code_version
+from app.load.sync import SyncResult
+from app.mapping.errors import MappingError
+from app.mapping.reference import Reference, read_reference, reference_digest
+from app.mapping.verify import VerifiedReport
+from app.vn.normalize import normalize_name
+
+ARTICLES_DIR = "articles"
+
+
+class Progress:
+    """Told how far a load is; this one says nothing (the CLI shows a bar or log lines)."""
+
+    def phase(self, name: str, total: int) -> None: ...
+
+    def advance(self, n: int) -> None: ...
+
+    def done(self) -> None: ...
+
+
+class SeedsError(ValueError):
+    """Problems in one or more seed files; `errors` holds one MappingError per file."""
+
+    def __init__(self, errors: list[MappingError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+def people_disagreeing(people_by_file: list[tuple[Path, list[dict]]]) -> list[MappingError]:
+    """A person key names one person everywhere: `people.key` is global, so that one official is
+    linked across reports. The same key with another name in a second file would silently give
+    the first person's statements to the second; it is an error naming both files.
+
+    Names are compared in NFC with one tone-mark convention and single spaces ("Hoà" is "Hòa"),
+    since pages differ in where they put the mark. Folded equality is not enough: "Hưng" and
+    "Hùng" fold alike but are different names.
+    """
+    first: dict[str, tuple[Path, str]] = {}
+    errors = []
+    for path, people in people_by_file:
+        for person in people:
+            key, name = person["key"], person["full_name"]
+            seen = first.setdefault(key, (path, name))
+            if normalize_name(seen[1]) != normalize_name(name):
+                errors.append(
+                    MappingError(
+                        path,
+                        [
+                            f"people: key {key!r} names {name!r} here but {seen[1]!r} in {seen[0]}; "
+                            "a person key is shared by every report, so use one name for one person "
+                            "and another key for another person"
+                        ],
+                    )
+                )
+    return errors
+
+
+FACT_TABLES = ("observations", "funding", "positions", "statements")
+
+
+def load_checksum(ref: Reference, report: VerifiedReport) -> str:
+    """What decides whether a report must be reloaded: its text, its mapping, the code, the reference data."""
+    parts = (report.report["sha256"], report.report["mapping_sha256"], code_version(), ref.digest)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def reference_reader(seeds_dir: Path) -> Callable[[], Reference]:
+    """The reference data, read on first use: a run that reads no article never parses it."""
+
+    @cache
+    def read() -> Reference:
+        try:
+            return read_reference(seeds_dir)
+        except MappingError as exc:
+            raise SeedsError([exc]) from None
+
+    return read
+
+
+def scan(seeds_dir: Path) -> tuple[str, list[Path], list[Path]]:
+    """The digest of the reference files, every mapping file, and every article text without a mapping."""
+    try:
+        digest = reference_digest(seeds_dir)
+    except OSError:
+        reference_reader(seeds_dir)()  # names the missing or unreadable file
+        raise
+    articles = seeds_dir / ARTICLES_DIR
+    if not articles.is_dir():
+        raise SeedsError([MappingError(articles, ["no such directory"])])
+    mappings = sorted(articles.glob("*.yaml"))
+    names = {p.stem for p in mappings}
+    unmapped = [p for p in sorted(articles.glob("*.txt")) if p.stem not in names]
+    return digest, mappings, unmapped
+
+
+def prepare(
+    seeds_dir: Path,
+    ref: Callable[[], Reference],
+    mappings: list[Path],
+    stored: dict[str, Stored],
+    context: str,
+    full: bool,
+    known: dict[str, VerifiedReport],
+    workers: int | None,
+    progress: Progress,
+) -> tuple[Decision, list[VerifiedReport]]:
+    """Decide what to read, verify it (`known`: verified already), and check it against what is
+    kept; raise SeedsError listing every bad file."""
+    progress.phase("scan", len(mappings))
+    decision = decide(mappings, stored, context, full)
+    progress.advance(len(mappings))
+    todo = [f.mapping for f in decision.read if f.mapping.name not in known]
+    progress.phase("verify", len(todo))
+    fresh = {}
+    errors: list[MappingError] = []
+    for result in verify_many(todo, seeds_dir, ref() if todo else None, workers, progress.advance):
+        if isinstance(result, MappingError):
+            errors.append(result)
+        else:
+            fresh[result.path.name] = result
+    verified = [known.get(f.mapping.name) or fresh.get(f.mapping.name) for f in decision.read]
+    verified = [r for r in verified if r is not None]
+    # Every article in file order, kept or read, for the checks across files.
+    articles = seeds_dir / ARTICLES_DIR
+    entries = [(articles / name, s.slug, s.people) for name, s in decision.kept.items()]
+    entries += [(r.path, r.report["slug"], r.people) for r in verified]
+    entries.sort(key=lambda e: e[0].name)
+    slugs: dict[str, Path] = {}
+    for path, slug, _ in entries:
+        if slug in slugs:
+            errors.append(MappingError(path, [f"report.slug {slug!r} is already used by {slugs[slug].name}"]))
+        slugs[slug] = path
+    errors += people_disagreeing([(path, people) for path, _, people in entries])
+    if errors:
+        raise SeedsError(sorted(errors, key=lambda e: str(e.path)))
+    return decision, verified
+
+
+@dataclass
+class Change:
+    """What a run changes, by report slug."""
+
+    clean: frozenset[str]  # read, but their load checksum is unchanged: their rows stay
+    loading: list[VerifiedReport]
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    people: list[dict] = field(default_factory=list)  # every report's people, in file order
+
+    @property
+    def dirty(self) -> list[str]:
+        """Slugs whose report and fact rows are pruned and re-merged."""
+        return sorted({r.report["slug"] for r in self.loading} | set(self.removed))
+
+
+def changes(
+    conn: Connection,
+    ref: Callable[[], Reference],
+    decision: Decision,
+    verified: list[VerifiedReport],
+    db_slugs: set[str],
+) -> Change:
+    slugs = [r.report["slug"] for r in verified]
+    stored = dict(
+        conn.execute(text("SELECT slug, load_checksum FROM reports WHERE slug = ANY(:s)"), {"s": slugs}).all()
+    )
+    clean = frozenset(
+        r.report["slug"] for r in verified if stored.get(r.report["slug"]) == load_checksum(ref(), r)
+    )
+    loading = [r for r in verified if r.report["slug"] not in clean]
+    present = {s.slug for s in decision.kept.values()} | set(slugs)
+    by_name = [(name, s.people) for name, s in decision.kept.items()]
+    by_name += [(r.path.name, r.people) for r in verified]
+    by_name.sort(key=lambda e: e[0])
+    return Change(
+        clean=clean,
+        loading=loading,
+        added=sorted(r.report["slug"] for r in loading if r.report["slug"] not in db_slugs),
+        changed=sorted(r.report["slug"] for r in loading if r.report["slug"] in db_slugs),
+        removed=sorted(db_slugs - present),
+        people=[p for _, people in by_name for p in people],
+    )
+
+
+def count_kept(
+    result: SyncResult, decision: Decision, verified: list[VerifiedReport], change: Change
+) -> None:
+    """Rows of reports not re-merged are unchanged without a look: count them from what is known."""
+    result.of("reports").unchanged += len(decision.kept) + len(change.clean)
+    for table in FACT_TABLES:
+        counts = result.of(table)
+        counts.unchanged += sum(s.fact_counts.get(table, 0) for s in decision.kept.values())
+        counts.unchanged += sum(len(getattr(r, table)) for r in verified if r.report["slug"] in change.clean)
