@@ -21,9 +21,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.draft.draft import Drafter
-from app.mapping.reference import read_reference
 from app.mapping.schema import Mapping
 from app.mapping.verify import verify, verify_file
+from app.reference.catalog import read_reference
 from app.vn.numbers import find_quantities
 
 FIELDS = ("indicator_code", "region_code", "period", "status", "qualifier")

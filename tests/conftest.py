@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from app.db import make_engine
 from app.load.seeds import load_seeds
-from app.mapping.gazetteer import read_gazetteer
+from app.reference.gazetteer import read_gazetteer
 from app.serve import serve_embedded
 from app.settings import PROJECT_ROOT, normalize_url
 from app.vn.units import UnitIndex

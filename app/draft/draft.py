@@ -18,7 +18,7 @@ from app.draft.regions import RegionFinder
 from app.draft.repair import repair
 from app.draft.statements import draft_statements
 from app.draft.text import fold_keep, paragraphs
-from app.mapping.reference import Reference
+from app.reference.catalog import Reference
 from app.vn.dates import parse_printed_date
 from app.vn.normalize import slugify
 

@@ -12,7 +12,7 @@ from app.draft.indicators import IndicatorFinder
 from app.draft.quotes import as_number, left_out_item, number_end, quote_around, unique_key
 from app.draft.regions import RegionFinder
 from app.draft.text import Piece, clauses, containing, fold_keep, fold_phrase, paragraphs, sentences
-from app.mapping.reference import Reference
+from app.reference.catalog import Reference
 from app.vn.dates import find_periods
 from app.vn.numbers import Quantity
 from app.vn.scan import classify_numbers

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from app.draft.text import fold_phrase
-from app.mapping.reference import IndicatorDef
+from app.reference.catalog import IndicatorDef
 from app.vn.numbers import Quantity
 from app.vocab import COUNT_UNITS
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from app.mapping.reference import Reference
+from app.reference.catalog import Reference
 from app.vn.normalize import fold
 from app.vn.places import recognize_places
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from app.mapping.errors import MappingError
 from app.mapping.evidence import find_all
-from app.mapping.reference import Reference
 from app.mapping.schema import Mapping
 from app.mapping.verify import verify
+from app.reference.catalog import Reference
+from app.reference.errors import MappingError
 
 _WHERE = re.compile(r"^(figures|funding|statements|left_out|people)\[(\d+)\]")
 _COVERAGE = re.compile(r"^coverage: '([^']+)' on line (\d+)")

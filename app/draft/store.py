@@ -20,10 +20,10 @@ import yaml
 
 from app.draft.draft import Draft, Drafter, NoArticle
 from app.draft.page import Page, PageError, read_page
-from app.mapping.errors import MappingError
-from app.mapping.reference import Reference
 from app.mapping.schema import Mapping
 from app.mapping.verify import VerifiedReport, verify
+from app.reference.catalog import Reference
+from app.reference.errors import MappingError
 from app.vn.normalize import nfc
 
 _NAME = re.compile(r"^(\d{3})_([0-9a-f]{16})\.txt$")

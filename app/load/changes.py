@@ -19,9 +19,9 @@ from app.load.files import Decision, Stored, decide
 from app.load.parallel import verify_many
 from app.load.runs import code_version
 from app.load.sync import SyncResult
-from app.mapping.errors import MappingError
-from app.mapping.reference import Reference, read_reference, reference_digest
 from app.mapping.verify import VerifiedReport
+from app.reference.catalog import Reference, read_reference, reference_digest
+from app.reference.errors import MappingError
 from app.vn.normalize import normalize_name
 
 ARTICLES_DIR = "articles"

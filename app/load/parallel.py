@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from app.mapping.errors import MappingError
-from app.mapping.reference import Reference, read_reference
 from app.mapping.verify import VerifiedReport, verify_file
+from app.reference.catalog import Reference, read_reference
+from app.reference.errors import MappingError
 
 # Below this many files a pool costs more to start (each worker imports the app) than it saves.
 POOL_THRESHOLD = 40

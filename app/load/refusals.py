@@ -23,9 +23,9 @@ import psycopg
 from sqlalchemy import Connection
 
 from app.load.sync import TableSync, prune, stage, upsert
-from app.mapping.gazetteer import BEFORE_FILE, CONVERSION_FILE
-from app.mapping.reference import INDICATORS_FILE, PROGRAMS_FILE
 from app.mapping.verify import VerifiedReport
+from app.reference.catalog import INDICATORS_FILE, PROGRAMS_FILE
+from app.reference.gazetteer import BEFORE_FILE, CONVERSION_FILE
 
 REFUSALS = (psycopg.errors.IntegrityError, psycopg.errors.DataError)
 

@@ -32,10 +32,10 @@ from app.load.files import Decision, load_context, read_stored, record
 from app.load.refusals import REFUSALS, describe, driver_error, find_refused, locate
 from app.load.runs import fail_run, finish_run, start_run
 from app.load.sync import Counts, SyncResult, sync_all
-from app.mapping.errors import MappingError
-from app.mapping.periods import parse_period
-from app.mapping.reference import Reference, read_reference
 from app.mapping.verify import VerifiedReport, verify_file
+from app.reference.catalog import Reference, read_reference
+from app.reference.errors import MappingError
+from app.reference.periods import parse_period
 from app.vn.units import REFORM_DATE
 
 

@@ -1,5 +1,5 @@
 """Per-article mapping files and their verification against the article text."""
 
-from app.mapping.errors import MappingError
+from app.reference.errors import MappingError
 
 __all__ = ["MappingError"]

@@ -16,9 +16,9 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from app import vocab
-from app.mapping.errors import MappingError, pydantic_problems
-from app.mapping.periods import Period, parse_period
-from app.mapping.yamlfile import load_yaml
+from app.reference.errors import MappingError, pydantic_problems
+from app.reference.periods import Period, parse_period
+from app.reference.yamlfile import load_yaml
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.mapping.coverage import Covered, Span, coverage, fact_values
-from app.mapping.errors import MappingError
 from app.mapping.evidence import check_value, find_all, unique_span
-from app.mapping.reference import Reference
 from app.mapping.rules import figure_value_problems, funding_value_problems
 from app.mapping.schema import Figure, FundingItem, Mapping, Passage, read_mapping, resolve_period
+from app.reference.catalog import Reference
+from app.reference.errors import MappingError
 from app.vn.dates import parse_printed_date
 from app.vn.normalize import fold, nfc, page_text
 

@@ -6,9 +6,9 @@ import pytest
 import yaml
 
 from app.draft.draft import Drafter
-from app.mapping.reference import read_reference
 from app.mapping.schema import Mapping
 from app.mapping.verify import verify
+from app.reference.catalog import read_reference
 from tests.conftest import SEEDS
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import text
 
 from app.load import parallel
 from app.load.seeds import SeedsError, load_seeds
-from app.mapping.reference import read_reference
 from app.progress import LogProgress
+from app.reference.catalog import read_reference
 
 ARTICLE_004 = "004_1809158b010efb0f"
 SLUG_004 = "ndo-bac-kan-2024-targets"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from app.mapping.errors import MappingError
-from app.mapping.reference import read_reference
 from app.mapping.schema import Mapping
 from app.mapping.verify import verify
+from app.reference.catalog import read_reference
+from app.reference.errors import MappingError
 from tests.conftest import SEEDS
 
 TEXT = (

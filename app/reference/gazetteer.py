@@ -3,7 +3,7 @@
 Units valid until 30 June 2025 (63 provinces, 696 districts, 10,051 communes) come from the
 GSO list; units valid from 1 July 2025 (34 provinces, 3,321 communes) and the succession
 between the two from the conversion table; the country and its six macro-regions from
-seeds/reference/ (app/mapping/macro_regions.py). Names are cleaned (white space, capitals of the
+seeds/reference/ (app/reference/macro_regions.py). Names are cleaned (white space, capitals of the
 type word) but keep their spelling, "Hoà" or "Hòa" as the source prints it.
 """
 
@@ -16,8 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.mapping.errors import MappingError
-from app.mapping.macro_regions import MEMBERS_FILE, UNITS_FILE, Membership, read_above_provinces
+from app.reference.errors import MappingError
+from app.reference.macro_regions import MEMBERS_FILE, UNITS_FILE, Membership, read_above_provinces
 from app.vn.normalize import fold, normalize_name, squash_spaces
 from app.vn.units import REFORM_DATE, AdminUnit, split_type
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from yaml.constructor import ConstructorError
 
-from app.mapping.errors import MappingError
+from app.reference.errors import MappingError
 
 _MAX_LINES_LISTED = 5
 

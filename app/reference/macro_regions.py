@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from app.mapping.errors import MappingError, pydantic_problems
+from app.reference.errors import MappingError, pydantic_problems
 from app.vn.normalize import fold, normalize_name
 from app.vn.units import REFORM_DATE, AdminUnit
 

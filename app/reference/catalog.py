@@ -11,10 +11,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from app import vocab
-from app.mapping.errors import MappingError, pydantic_problems
-from app.mapping.gazetteer import GAZETTEER_FILES, Gazetteer, read_gazetteer
-from app.mapping.periods import parse_period
-from app.mapping.yamlfile import load_yaml
+from app.reference.errors import MappingError, pydantic_problems
+from app.reference.gazetteer import GAZETTEER_FILES, Gazetteer, read_gazetteer
+from app.reference.periods import parse_period
+from app.reference.yamlfile import load_yaml
 from app.vn.units import AdminUnit, UnitIndex
 
 INDICATORS_FILE = Path("reference/indicators.yaml")

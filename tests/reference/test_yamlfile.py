@@ -10,9 +10,9 @@ import yaml
 from click.testing import CliRunner
 
 from app.cli import cli
-from app.mapping.errors import MappingError
 from app.mapping.schema import read_mapping
-from app.mapping.yamlfile import LOADER, UniqueKeySafeLoader, load_yaml
+from app.reference.errors import MappingError
+from app.reference.yamlfile import LOADER, UniqueKeySafeLoader, load_yaml
 
 MAPPING_000 = "articles/000_a65e3a874b89616e.yaml"
 BOTH_LOADERS = pytest.mark.parametrize("loader", [UniqueKeySafeLoader, LOADER], ids=["python", "default"])
