@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from app.load.derived import refresh_derived
 from app.web.access import ensure_reader_group, read_only
 from app.web.queries import FigureFilter, figures, series_points, series_targets
 
@@ -30,6 +31,7 @@ def with_post_reform_figure(loaded_engine):
                 """
             )
         )
+        refresh_derived(conn, None)  # what a load keeps (analytics.series) sees the new figure too
     ensure_reader_group(loaded_engine)
     return loaded_engine
 
