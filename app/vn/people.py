@@ -94,6 +94,46 @@ SURNAMES = frozenset(
         "Mạc",
         "Thân",
         "Chế",
+        # Less common Kinh names.
+        "Phùng",
+        "Doãn",
+        "Nghiêm",
+        "Lã",
+        "La",
+        "Từ",
+        "Quan",
+        "Hầu",
+        "Phí",
+        "Mã",
+        "Âu",
+        # Hmong, Dao and Thai names of the northern mountains.
+        "Giàng",
+        "Sùng",
+        "Vàng",
+        "Thào",
+        "Lầu",
+        "Mùa",
+        "Hờ",
+        "Sình",
+        "Vừ",
+        "Hạng",
+        "Tráng",
+        "Chảo",
+        "Bàn",
+        "Cầm",
+        "Tòng",
+        "Quàng",
+        "Điêu",
+        "Bạc",
+        "Lự",
+        # Central Highlands and Khmer names.
+        "Ksor",
+        "Siu",
+        "Rơ",
+        "Rah",
+        "Kpă",
+        "Thạch",
+        "Danh",
     ]
 )
 HONORIFICS = ("đồng chí", "ông", "bà", "anh", "chị")
@@ -134,6 +174,8 @@ ORGANISATION_HEADS = (
     "Hội",
 )
 # Where a title ends: a verb of saying, a colon, a sentence end, a parenthesis.
+# Words that name an administrative unit's type: what follows them is a place, not a person.
+_UNIT_WORDS = frozenset(["tỉnh", "huyện", "xã", "phường", "quận", "thị", "trấn", "phố"])
 _CLAUSE_END = re.compile(
     r"\s+(?:cho\s+biết|cho\s+rằng|chia\s+sẻ|đánh\s+giá|nhấn\s+mạnh|khẳng\s+định|xung\s+quanh|phát\s+biểu|"
     r"dự\s+lễ|tham\s+dự|cùng|về)\b|[:;.“\"(\n]"
@@ -166,7 +208,8 @@ def _name_at_end(words: list[str]) -> int | None:
     while tail > 0 and words[tail - 1][:1].isupper():
         tail -= 1
     for i in range(tail, len(words)):
-        if words[i] in SURNAMES and 2 <= len(words) - i <= 5 and i > 0:
+        # "UBND tỉnh Hà Giang", "huyện Quan Hóa": a surname right after a unit word starts a place.
+        if words[i] in SURNAMES and 2 <= len(words) - i <= 5 and i > 0 and words[i - 1] not in _UNIT_WORDS:
             return i
     return None
 

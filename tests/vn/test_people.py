@@ -47,6 +47,37 @@ def test_plain_capitalized_words_are_not_people():
 
 
 @pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # Hmong, Dao, Thai, Tày and Central Highlands family names, in sentences of our own.
+        ("Theo ông Giàng Seo Phử, Phó Chủ tịch UBND huyện, cho biết", "Giàng Seo Phử"),
+        ("Bà Sùng Thị Mỷ, Chủ tịch Hội Phụ nữ xã, chia sẻ", "Sùng Thị Mỷ"),
+        ("ông Vàng A Dình, Bí thư Đảng ủy xã, nói", "Vàng A Dình"),
+        ("Chủ tịch UBND xã Lao Chải Thào Mí Sính cho biết: “Năm nay", "Thào Mí Sính"),
+        ("ông Chảo Láo Lở, Trưởng thôn, kể", "Chảo Láo Lở"),
+        ("Bà Cầm Thị Hoa, Trưởng Phòng Dân tộc huyện, cho hay", "Cầm Thị Hoa"),
+        ("ông Tòng Văn Pọm, Phó Chủ tịch UBND xã, nói", "Tòng Văn Pọm"),
+        ("Theo ông Ksor Phước, Phó Chủ tịch HĐND tỉnh, cho biết", "Ksor Phước"),
+        ("ông Rơ Mah Tuấn, Chủ tịch UBND xã, nói", "Rơ Mah Tuấn"),
+        ("Bà Phùng Thị Lan, Phó Giám đốc Sở Lao động, cho biết", "Phùng Thị Lan"),
+    ],
+)
+def test_minority_and_less_common_family_names_are_recognised(text, name):
+    assert [p.name for p in find_people(text)] == [name]
+
+
+@pytest.mark.parametrize(
+    "place", ["tỉnh Hà Giang", "tỉnh Bạc Liêu", "huyện Quan Hóa", "xã La Pán Tẩn", "thành phố Cao Bằng"]
+)
+def test_a_place_named_like_a_family_is_no_person(place):
+    assert find_people(f"Chủ tịch UBND {place} cho biết: “Năm nay”") == []
+    (p,) = find_people(f"Đồng chí Chủ tịch UBND {place} cho biết: “Năm nay”")
+    assert p.name is None and p.title == f"Chủ tịch UBND {place}"
+    (p,) = find_people(f"Chủ tịch UBND {place} Lò Văn Pọm cho biết")
+    assert p.name == "Lò Văn Pọm" and p.title == f"Chủ tịch UBND {place}"
+
+
+@pytest.mark.parametrize(
     ("short", "long"),
     [
         ("Phó Chủ tịch UBND huyện", "Phó Chủ tịch Ủy ban nhân dân huyện"),
