@@ -72,3 +72,41 @@ def test_renumbered_wards_are_repaired_by_name_and_gaps_are_reported(gazetteer):
     assert any("pre-reform communes have no successor" in n for n in gazetteer.notes)
     every_province = {s.predecessor_code for s in gazetteer.successions if len(s.predecessor_code) == 2}
     assert len(every_province) == 63
+
+
+def test_a_new_province_sits_in_the_region_of_its_predecessors_or_of_the_one_whose_name_it_keeps(
+    gazetteer, index
+):
+    region = {
+        (m.member_code, m.valid_from): m.group_code
+        for m in gazetteer.memberships
+        if m.group_code != "VN" and len(m.member_code) == 2
+    }
+    predecessors: dict[str, set[str]] = {}
+    for s in gazetteer.successions:
+        if len(s.predecessor_code) == 2 and len(s.successor_code) == 2:
+            predecessors.setdefault(s.successor_code, set()).add(s.predecessor_code)
+    mixed = {}
+    for code, olds in predecessors.items():
+        regions = {region[(old, None)] for old in olds}
+        if len(regions) == 1:
+            assert region[(code, REFORM_DATE)] == regions.pop(), code
+        else:
+            mixed[code] = region[(code, REFORM_DATE)]
+    # The seven documented in docs/mapping-format.md; each keeps the region of its name-giver.
+    assert mixed == {
+        "24": "VN-1",
+        "25": "VN-2",
+        "51": "VN-3",
+        "52": "VN-4",
+        "66": "VN-4",
+        "68": "VN-4",
+        "80": "VN-5",
+    }
+    for code in mixed:
+        namesake = next(
+            old
+            for old in predecessors[code]
+            if index.get(old, dt.date(2024, 1, 1)).name_folded == index.get(code, REFORM_DATE).name_folded
+        )
+        assert region[(namesake, None)] == mixed[code], code
