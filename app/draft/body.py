@@ -140,6 +140,10 @@ def layout(text: str) -> PageLayout:
     return out
 
 
+# "Thứ Năm, 12/12/2024 - 09:15": the weekday before a printed date is no author.
+_WEEKDAY = re.compile(r"(?:Thứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy|[2-7])|Chủ\s+[Nn]hật)$", re.IGNORECASE)
+
+
 def _byline(line: str, out: PageLayout) -> None:
     date = PRINTED_DATE.search(line)
     if not date:
@@ -157,7 +161,7 @@ def _byline(line: str, out: PageLayout) -> None:
         stop = next(
             (i for i, w in enumerate(words) if fold_keep(w) in ("luot", "xem", "cap", "nhat")), len(words)
         )
-        if stop >= 2:
+        if stop >= 2 and not _WEEKDAY.match(" ".join(words[:stop])):
             out.author = " ".join(words[:stop])
 
 

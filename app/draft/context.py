@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -101,6 +102,9 @@ def period_of(
         return f"{year}-01-01/{year}-06-30", None if half[-1][
             2
         ] or published else "year of '6 tháng đầu năm' guessed"
+    own = own_period(after, published, status, default_year)
+    if own:
+        return own, None
     if mentions:
         return spec_of(mentions[-1], published, status, default_year), None
     later = [p for p in find_periods(after[:60]) if not _is_baseline(after, p.start)]
@@ -116,6 +120,46 @@ def period_of(
             )
         return str(default_year), "'đến nay' with no publication date: the article's year guessed"
     return str(default_year), f"no period in the sentence: the article's year {default_year} assumed"
+
+
+def in_force(
+    mention: PeriodMention | None,
+    at: int,
+    here: int,
+    paragraph_starts: list[int],
+    status: str,
+    published: dt.date | None,
+) -> PeriodMention | None:
+    """The period carried from an earlier sentence, as it applies at `here`: an actual result is
+    never of a year after the publication's, and past a paragraph break a month or a day
+    ("Đến hết tháng 11/2024, …") widens to its year."""
+    if mention is None or (status == "actual" and published and mention.period_start.year > published.year):
+        return None
+    if mention.kind in ("month", "date") and any(at < p <= here for p in paragraph_starts):
+        year = mention.period_start.year
+        return dataclasses.replace(
+            mention, kind="year", period_start=dt.date(year, 1, 1), period_end=dt.date(year, 12, 31)
+        )
+    return mention
+
+
+def own_period(after: str, published: dt.date | None, status: str, default_year: int) -> str | None:
+    """A period printed right after the number ("xuống 3,8% năm 2023") is that number's own."""
+    lead = re.match(r"[\s(]*(?:(?:vào|trong|của)\s+)?", after, re.IGNORECASE)
+    first = find_periods(after[:40])
+    if first and first[0].start == lead.end() and first[0].kind != "date":
+        return spec_of(first[0], published, status, default_year)
+    return None
+
+
+# "giảm từ 35,52% xuống còn 29,78%": the first number is the level before the change.
+_FROM_LEVEL = re.compile(r"(?:giam|tang|ha)\s+tu\s*$")
+_THEN_TO = re.compile(r"^[^,;]{0,40}?(?:xuong|len|con)\b")
+
+
+def earlier_level(before_clause: str, after: str) -> bool:
+    """Whether the number is the "từ X" of "giảm/tăng từ X xuống/lên Y" (folded words around it)."""
+    return bool(_FROM_LEVEL.search(before_clause) and _THEN_TO.match(after))
 
 
 def _is_baseline(text: str, pos: int) -> bool:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from app.draft.context import baseline_of, period_of, status_of
+from app.draft.context import baseline_of, earlier_level, in_force, own_period, period_of, status_of
 from app.draft.funding import draft_funding
 from app.draft.indicators import IndicatorFinder
 from app.draft.quotes import as_number, left_out_item, number_end, quote_around, unique_key
@@ -83,6 +83,7 @@ class FactDrafter:
         quantities = [self._shift(q, b0) for q in sorted(groups.values(), key=lambda q: q.start)]
         keys: set[str] = set()
         self._carry = self._period_marks(art)
+        self._paragraphs = [p.start for p in paragraphs(text) if b0 <= p.start < b1]
         for i, q in enumerate(quantities):
             nxt = quantities[i + 1].start if i + 1 < len(quantities) else b1
             prev_end = quantities[i - 1].end if i else b0
@@ -152,15 +153,26 @@ class FactDrafter:
         idx = sents.index(sent) if sent in sents else 0
         prev_sent = text[sents[idx - 1].start : sents[idx - 1].end] if idx > 0 else ""
         status, status_guessed = status_of(text[clause.start : q.start], sent_before, prev_sent)
-        carried = None
+        carried, at = None, 0
         for pos, mention in self._carry:
             if pos >= sent.start:
                 break
-            carried = mention
+            carried, at = mention, pos
+        carried = in_force(carried, at, sent.start, self._paragraphs, status, art.published)
         period, period_note = period_of(
             sent_before, text[q.end : sent.end], art.published, art.year, status, carried
         )
         notes = [n for n in (period_note,) if n]
+        if earlier_level(before_c, after) and not own_period(
+            text[q.end : sent.end], art.published, status, art.year
+        ):
+            # The level before the change is of the baseline ("so với năm 2023"), else the year before.
+            period, note = baseline_of(text[sent.start : sent.end], period)
+            notes = (
+                ["the level before the change: its period not printed, the year before assumed"]
+                if note
+                else []
+            )
         if status_guessed:
             notes.append(f"status '{status}' carried from the sentence before")
         region = self.regions.in_sentence(sent_before, art.region)

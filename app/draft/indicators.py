@@ -82,9 +82,14 @@ _LINK_WORDS = {
 }
 
 
+_NEXT_SUBJECT = re.compile(r"\s(?:va|con|trong khi|;)\s+(?=ty le |so |tong so |muc )")
+
+
 def _window(after: str) -> str:
     """The noun phrase after a number: up to the first comma, and on across commas only while
     a list repeats its head noun ("hộ nghèo, hộ cận nghèo có nhu cầu …")."""
+    # "… còn 10,1% và tỷ lệ hộ cận nghèo …": a new subject after "và" names the next number.
+    after = _NEXT_SUBJECT.split(after, maxsplit=1)[0]
     parts = after.split(",")
     head = parts[0].split()[:1]
     kept = [parts[0]]

@@ -97,3 +97,10 @@ def test_an_inline_link_to_another_story_neither_ends_the_body_nor_is_drafted(dr
     assert text[found.body[0] : found.body[1]].endswith("giảm nghèo đề ra.")
     assert not [f for f in m.get("figures", []) if "1.300" in f["quote"]]
     assert any(x["reason"] == "a link to another story" for x in m["left_out"])
+
+
+def test_a_weekday_before_the_printed_date_is_not_the_author():
+    found = layout(page(LEAD, MORE, byline="Thứ Năm, 12/12/2024 - 09:15"))
+    assert (found.published, found.author) == ("12/12/2024 - 09:15", None)
+    found = layout(page(LEAD, MORE, byline="Chủ nhật, 08/12/2024 - 07:30"))
+    assert found.author is None
