@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from app.draft.context import baseline_of, earlier_level, in_force, own_period, period_of, status_of
 from app.draft.funding import draft_funding
-from app.draft.indicators import IndicatorFinder
+from app.draft.indicators import Choice, IndicatorFinder
 from app.draft.quotes import as_number, left_out_item, number_end, quote_around, unique_key
 from app.draft.regions import RegionFinder
 from app.draft.text import Piece, clauses, containing, fold_keep, fold_phrase, paragraphs, sentences
@@ -33,6 +33,11 @@ _NOT_FIGURE_BEFORE = [
 # "gia đình anh Nguyễn Văn Hợp … được vay 50 triệu đồng": an example, not a figure of the area.
 _ONE_HOUSEHOLD = re.compile(
     r"(?<!\w)(?i:gia đình|hộ|nhà)\s+(?:anh|chị|ông|bà|cụ|em)\s+[A-ZĐ]|(?<!\w)(?i:gia đình) (?:anh|chị)\b"
+)
+# A list item after ';': a place and its number, nothing else ("huyện Đồng Văn còn 45,1%").
+_LIST_ITEM = re.compile(
+    r"\s*(?:huyện|xã|thị xã|thành phố|quận|phường|thị trấn|tỉnh)\s+(?:[A-ZĐÀ-Ỹ]\w*\s+){1,3}"
+    r"(?:(?:còn|là|với|chiếm|đạt|có)\s+)?$"
 )
 _AGGREGATE = re.compile(r"(?<!\w)(?:toàn|tổng|cả|các|trên địa bàn)(?!\w)", re.IGNORECASE)
 _PROGRAM_WORDS = [
@@ -83,6 +88,7 @@ class FactDrafter:
         quantities = [self._shift(q, b0) for q in sorted(groups.values(), key=lambda q: q.start)]
         keys: set[str] = set()
         self._carry = self._period_marks(art)
+        self._last: tuple | None = None  # sentence, unit and indicator of the last figure drafted
         self._paragraphs = [p.start for p in paragraphs(text) if b0 <= p.start < b1]
         for i, q in enumerate(quantities):
             nxt = quantities[i + 1].start if i + 1 < len(quantities) else b1
@@ -185,6 +191,15 @@ class FactDrafter:
             near = re.split(r",|\bvà\b|;", text[max(clause.start, prev_end) : q.start])[-1]
             near = fold_keep(near)
         choice = self.finder.choose(q, before_c, after, near)
+        last = self._last
+        if (
+            choice.code is None
+            and last
+            and last[:3] == (sent.start, q.is_percent, q.unit)
+            and _LIST_ITEM.match(text[clause.start : q.start])
+        ):
+            # "… tỷ lệ hộ nghèo cao nhất với 48,6%; huyện Đồng Văn 45,1%": the list's indicator.
+            choice = Choice(last[3], "medium", "indicator of the list's first item, before ';'", last[4])
         if money and not (
             choice.code and self.ref.indicators[choice.code].unit == "vnd" and choice.confidence == "high"
         ):
@@ -236,6 +251,7 @@ class FactDrafter:
         if notes:
             fig["review_note"] = "; ".join(notes)
         out.figures.append(fig)
+        self._last = (sent.start, q.is_percent, q.unit, ind.code, choice.sign)
 
     def _program(self, quote: str, sentence: str) -> str | None:
         folded = fold_phrase(quote)
