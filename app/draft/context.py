@@ -153,7 +153,7 @@ def own_period(after: str, published: dt.date | None, status: str, default_year:
 
 
 # "giảm từ 35,52% xuống còn 29,78%": the first number is the level before the change.
-_FROM_LEVEL = re.compile(r"(?:giam|tang|ha)\s+tu\s*$")
+_FROM_LEVEL = re.compile(r"(?:giam|tang|ha)(?: [a-z]+){0,6}\s+tu\s*$")
 _THEN_TO = re.compile(r"^[^,;]{0,40}?(?:xuong|len|con)\b")
 
 

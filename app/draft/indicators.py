@@ -35,6 +35,8 @@ _CHANGE_BEFORE = re.compile(
     r"(?:giam|tang)(?: duoc| them| len)?(?: so voi [^,;]{0,30}? la)?\s*$"
     r"|(?:giam|tang)(?: [a-z]+){1,5} them\s*$"
 )
+_BY_FROM = re.compile(r"(?:giam|tang)(?: [a-z]+){1,6} tu\s*$")
+_TO_LEVEL = re.compile(r"^[^,;]{0,40}?(?:xuong|len)\b")
 _LEVEL_AFTER_CHANGE = re.compile(r"(?:con|xuong con|xuong|len)\s*$")
 _PER_YEAR = re.compile(r"^\s*(?:/\s*nam|moi nam|binh quan moi nam|hang nam)")
 ATTAIN_BEFORE = re.compile(r"dat\s*$")
@@ -110,6 +112,10 @@ class IndicatorFinder:
         """`before` and `after`: folded words on either side of the number in its clause;
         `near`: the part of `before` since the previous number, tried first."""
         change = bool(_CHANGE_BEFORE.search(before)) and not _LEVEL_AFTER_CHANGE.search(before)
+        # "phấn đấu giảm tỷ lệ hộ nghèo từ 5-6%": by how much, unless "xuống/lên …" follows.
+        change = change or bool(
+            _BY_FROM.search(before) and not _TO_LEVEL.match(after) and not _PER_YEAR.search(after)
+        )
         sign = 0
         if change:
             tail = before[-50:]

@@ -1,0 +1,21 @@
+"""Changes against levels: "giảm … từ X%" is by how much, "giảm từ X xuống Y" two levels."""
+
+from __future__ import annotations
+
+from tests.draft.conftest import figure, page
+
+FILLER = "Các cấp, các ngành trong tỉnh đã vào cuộc quyết liệt để thực hiện các mục tiêu giảm nghèo đề ra."
+
+
+def test_a_target_to_cut_the_rate_by_a_range_is_a_signed_change(draft_of):
+    m = draft_of(page("Năm 2025, tỉnh phấn đấu giảm tỷ lệ hộ nghèo từ 5 - 6% so với năm 2024. " + FILLER))
+    cut = figure(m, "5 - 6%")
+    assert (cut["indicator"], cut["value"], cut["value_high"]) == ("poor_household_rate_change", -6, -5)
+    assert (cut["status"], cut["period"], cut["baseline"]) == ("target", "2025", "2024")
+
+
+def test_falling_from_one_count_to_another_gives_two_levels_of_two_years(draft_of):
+    m = draft_of(page("Năm 2023, toàn tỉnh giảm số hộ nghèo từ 1.200 hộ xuống còn 900 hộ. " + FILLER))
+    before, after = figure(m, "1.200"), figure(m, "900 hộ")
+    assert (before["indicator"], before["value"], before["period"]) == ("poor_households", 1200, "2022")
+    assert (after["indicator"], after["value"], after["period"]) == ("poor_households", 900, "2023")
