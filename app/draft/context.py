@@ -11,7 +11,10 @@ from app.vn.dates import PeriodMention, find_periods
 
 # Status cues (folded), per docs/mapping-format.md. "vượt/đạt chỉ tiêu" report a result.
 _PRELIMINARY = re.compile(r"so bo")
-_EXPECTED = re.compile(r"du kien|uoc tinh|uoc dat|uoc thuc hien")
+_EXPECTED = re.compile(
+    r"du kien|uoc tinh|uoc dat|uoc thuc hien|(?<!quy )(?<!huong )(?<!hiep )(?<!cong )"
+    r"\buoc (?:con|giam|tang|khoang|dat|chung|la)\b"
+)
 _TARGET = re.compile(
     r"(?<!vuot )(?<!dat )(?<!hoan thanh )(?:phan dau|chi tieu|muc tieu|ke hoach|yeu cau|dat muc tieu)"
 )

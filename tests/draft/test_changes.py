@@ -19,3 +19,24 @@ def test_falling_from_one_count_to_another_gives_two_levels_of_two_years(draft_o
     before, after = figure(m, "1.200"), figure(m, "900 hộ")
     assert (before["indicator"], before["value"], before["period"]) == ("poor_households", 1200, "2022")
     assert (after["indicator"], after["value"], after["period"]) == ("poor_households", 900, "2023")
+
+
+def test_an_estimate_with_bare_uoc_is_expected_and_subgroup_rates_keep_their_subgroup(draft_of):
+    m = draft_of(
+        page(
+            "Năm 2024, tỷ lệ hộ nghèo tại các huyện nghèo ước còn 24,86%, giảm 5,4 điểm phần trăm; "
+            "tỷ lệ hộ nghèo đồng bào dân tộc thiểu số còn 12,55%, giảm 4,27 điểm phần trăm. " + FILLER
+        )
+    )
+    got = {f["value"]: (f["indicator"], f["status"]) for f in m["figures"]}
+    assert got == {
+        24.86: ("poor_district_poor_household_rate", "expected"),
+        -5.4: ("poor_district_poor_household_rate_change", "expected"),
+        12.55: ("ethnic_minority_poor_household_rate", "expected"),
+        -4.27: ("ethnic_minority_poor_household_rate_change", "expected"),
+    }
+
+
+def test_a_village_convention_is_no_estimate(draft_of):
+    m = draft_of(page("Năm 2023, theo hương ước của thôn, toàn xã có 120 hộ thoát nghèo. " + FILLER))
+    assert figure(m, "120")["status"] == "actual"
