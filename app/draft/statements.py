@@ -12,11 +12,12 @@ from app.vn.normalize import slugify
 from app.vn.people import PersonMention, find_people
 
 _SAYS = re.compile(
-    r"\s*(?:\([^()]{0,60}\))?\s*,?\s*(?:cho\s+biết|cho\s+rằng|chia\s+sẻ|nhấn\s+mạnh|khẳng\s+định|đánh\s+giá|thông\s+tin|nhận\s+định|"
+    r"\s*(?:\([^()]{0,60}\))?\s*[,–—-]?\s*(?:cho\s+biết|cho\s+rằng|chia\s+sẻ|nhấn\s+mạnh|khẳng\s+định|đánh\s+giá|thông\s+tin|nhận\s+định|"
     r"phát\s+biểu|nói)\s*[:,]?\s*",
     re.IGNORECASE,
 )
 _OPEN_QUOTE = re.compile(r"[“\"]")
+_QUOTE_FIRST = re.compile(r"\s*[“\"]([^”\"]+)[”\"]\s*[,–—-]?\s*$")
 _QUESTION = re.compile(r"^(?:PV|Phóng viên|P\.V)\s*:", re.IGNORECASE)
 
 
@@ -90,6 +91,11 @@ def draft_statements(text: str, body: tuple[int, int], paras: list[Piece], exclu
             after = b0 + m.end
             says = _SAYS.match(text, after, p.end)
             opener = _OPEN_QUOTE.search(text, after, min(p.end, after + 40))
+            quoted = _QUOTE_FIRST.match(text, p.start, b0 + m.start)
+            if says and quoted:
+                # "“…”, ông X, title, cho biết.": the quote comes before its speaker
+                segments.append([sp, "direct_quote", quoted.start(1), quoted.end(1), False])
+                break
             if says and opener and opener.start() <= says.end() + 1:
                 close = re.search(r"[”\"]", text[opener.end() : p.end])
                 end = opener.end() + close.start() if close else p.end

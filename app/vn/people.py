@@ -202,6 +202,19 @@ class PersonMention:
         return expand_abbreviations(last[min(heads) :]) if heads else None
 
 
+_NAME_END = re.compile(r"\s*(?:,|\s[–—-])\s*")
+
+
+def _segments(rest: str) -> list[tuple[str, int, int]]:
+    """(separator, start, end) of each part of `rest`, which starts with a separator."""
+    seps = list(_NAME_END.finditer(rest))
+    out = []
+    for k, sep in enumerate(seps):
+        stop = seps[k + 1].start() if k + 1 < len(seps) else len(rest)
+        out.append((sep[0], sep.end(), len(rest[:stop].rstrip(" –—-"))))
+    return out
+
+
 def _name_at_end(words: list[str]) -> int | None:
     """Index where a person's name starts in the capitalized tail of `words`, if any."""
     tail = len(words)
@@ -221,18 +234,22 @@ def find_people(text: str) -> list[PersonMention]:
         clause_end = _CLAUSE_END.search(text, m.end())
         stop = clause_end.start() if clause_end else len(text)
         clause = text[m.end() : stop]
-        first, _, rest = clause.partition(",")
+        # "ông X, title, title" or "bà X – title –": the name ends at the first comma or dash.
+        cut = _NAME_END.search(clause)
+        first, rest = (clause[: cut.start()], clause[cut.start() :]) if cut else (clause, "")
         words = first.split()
         if words and words[0] in SURNAMES and all(w[:1].isupper() for w in words) and 2 <= len(words) <= 5:
             # "ông Phạm Duy Hưng, Ủy viên ..., Phó Chủ tịch UBND tỉnh Bắc Kạn"
-            parts = [p.strip() for p in rest.split(",")] if rest else []
-            titles = []
-            for part in parts:
-                if not _TITLE_HEAD.match(part + " "):
+            titles: list[list[int]] = []  # [start, end] in `rest` of each title part
+            for sep, start, stop in _segments(rest):
+                if _TITLE_HEAD.match(rest[start:stop] + " "):
+                    titles.append([start, stop])
+                elif titles and "," not in sep:
+                    titles[-1][1] = stop  # "Phòng Lao động - Thương binh và Xã hội": one title
+                else:
                     break
-                titles.append(part)
-            title = ", ".join(titles) or None
-            end = m.end() + len(first) + (len(", " + title) if title else 0)
+            end = m.end() + len(first.rstrip()) if not titles else m.end() + len(first) + titles[-1][1]
+            title = ", ".join(rest[a:b] for a, b in titles) or None
             found.append(PersonMention(" ".join(words), title, m[1], m.start(), end))
         elif _TITLE_HEAD.match(clause):
             # "Đồng chí Phó Chủ tịch Ủy ban nhân dân huyện Đồng Hỷ Ngô Xuân Huy"

@@ -53,3 +53,30 @@ def test_an_interview_answer_is_one_direct_quote_until_the_next_question(draft_o
     [st] = m["statements"]
     assert st["kind"] == "direct_quote" and st["person"] == "hoang-van-po"
     assert st["quote"].startswith("Khó khăn lớn nhất") and st["until"].endswith("còn chậm.")
+
+
+def test_a_title_between_dashes_and_its_quote(draft_of):
+    m = draft_of(
+        page(
+            INTRO,
+            "Bà Sùng Thị Mỷ – Chủ tịch Hội Liên hiệp Phụ nữ huyện Mèo Vạc – chia sẻ: “Chị em đã mạnh dạn "
+            "vay vốn để phát triển chăn nuôi, nhiều hộ đã thoát nghèo bền vững”.",
+        )
+    )
+    [person] = m["people"]
+    assert (person["name"], person["title"]) == ("Sùng Thị Mỷ", "Chủ tịch Hội Liên hiệp Phụ nữ huyện Mèo Vạc")
+    [st] = m["statements"]
+    assert st["kind"] == "direct_quote" and st["quote"].startswith("Chị em đã mạnh dạn")
+
+
+def test_a_quote_printed_before_its_speaker_is_theirs(draft_of):
+    m = draft_of(
+        page(
+            INTRO,
+            "“Chúng tôi xác định giảm nghèo là nhiệm vụ chính trị trọng tâm của cả nhiệm kỳ”, "
+            "ông Vàng A Dình, Bí thư Đảng ủy xã Lũng Cú cho biết.",
+        )
+    )
+    [st] = m["statements"]
+    assert (st["person"], st["kind"]) == ("vang-a-dinh", "direct_quote")
+    assert st["quote"].startswith("Chúng tôi xác định") and "Vàng" not in st.get("until", "")

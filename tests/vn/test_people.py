@@ -119,3 +119,17 @@ def test_people_of_the_seed_articles(stem, expected):
     assert expected <= found
     if not expected:
         assert found == set()
+
+
+def test_a_title_between_dashes_keeps_the_dash_inside_an_office_name():
+    text = "bà Lê Thị Bình – Phó Giám đốc Sở Lao động – Thương binh và Xã hội tỉnh Yên Bái – cho biết"
+    (p,) = find_people(text)
+    assert (p.name, p.title) == (
+        "Lê Thị Bình",
+        "Phó Giám đốc Sở Lao động – Thương binh và Xã hội tỉnh Yên Bái",
+    )
+    assert text[p.start : p.end].endswith("tỉnh Yên Bái")
+    (p,) = find_people(
+        "ông Lò Văn An, Trưởng Phòng Lao động - Thương binh và Xã hội huyện Mù Cang Chải, cho biết"
+    )
+    assert p.title == "Trưởng Phòng Lao động - Thương binh và Xã hội huyện Mù Cang Chải"
