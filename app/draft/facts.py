@@ -34,10 +34,10 @@ _NOT_FIGURE_BEFORE = [
 _ONE_HOUSEHOLD = re.compile(
     r"(?<!\w)(?i:gia đình|hộ|nhà)\s+(?:anh|chị|ông|bà|cụ|em)\s+[A-ZĐ]|(?<!\w)(?i:gia đình) (?:anh|chị)\b"
 )
-# A list item after ';': a place and its number, nothing else ("huyện Đồng Văn còn 45,1%").
+# A list item after ';': a place or a period and its number ("huyện Đồng Văn còn 45,1%", "năm 2023 là 5,1%").
 _LIST_ITEM = re.compile(
-    r"\s*(?:huyện|xã|thị xã|thành phố|quận|phường|thị trấn|tỉnh)\s+(?:[A-ZĐÀ-Ỹ]\w*\s+){1,3}"
-    r"(?:(?:còn|là|với|chiếm|đạt|có)\s+)?$"
+    r"\s*(?:(?:huyện|xã|thị xã|thành phố|quận|phường|thị trấn|tỉnh)\s+(?:[A-ZĐÀ-Ỹ]\w*\s+){1,3}"
+    r"|(?:cuối\s+)?(?:năm|tháng)\s+[\d/]+\s+)(?:(?:còn|là|với|chiếm|đạt|có)\s+)?$"
 )
 _AGGREGATE = re.compile(r"(?<!\w)(?:toàn|tổng|cả|các|trên địa bàn)(?!\w)", re.IGNORECASE)
 _PROGRAM_WORDS = [
@@ -200,6 +200,19 @@ class FactDrafter:
         ):
             # "… tỷ lệ hộ nghèo cao nhất với 48,6%; huyện Đồng Văn 45,1%": the list's indicator.
             choice = Choice(last[3], "medium", "indicator of the list's first item, before ';'", last[4])
+        if (
+            money
+            and not choice.code
+            and last
+            and last[0] == sent.start
+            and self.ref.indicators[last[3]].unit == "vnd"
+            and re.search(r"(?:tang|giam)(?: them| duoc)?\s*$", before_c)
+        ):
+            # "thu nhập … đạt 28,5 triệu đồng, tăng 3,2 triệu đồng": the change of that amount
+            out.left_out.append(
+                left_out_item(art, q, prev_end, nxt, "a change of the amount before it, not a funding item")
+            )
+            return
         if money and not (
             choice.code and self.ref.indicators[choice.code].unit == "vnd" and choice.confidence == "high"
         ):

@@ -28,3 +28,28 @@ def test_a_listed_number_of_another_unit_is_not_given_the_lists_indicator(draft_
         )
     )
     assert left_out(m, "45 thôn")["reason"] == "indicator not recognised"
+
+
+def test_years_listed_after_a_semicolon_take_the_first_items_indicator_and_their_own_year(draft_of):
+    m = draft_of(
+        page("Tỷ lệ hộ nghèo của tỉnh năm 2022 là 6,5%; năm 2023 là 5,1%; năm 2024 còn 3,9%. " + FILLER)
+    )
+    got = {f["value"]: (f["indicator"], f["period"]) for f in m["figures"]}
+    assert got == {
+        6.5: ("poor_household_rate", "2022"),
+        5.1: ("poor_household_rate", "2023"),
+        3.9: ("poor_household_rate", "2024"),
+    }
+
+
+def test_the_rise_of_an_income_is_no_funding_but_added_capital_is(draft_of):
+    m = draft_of(
+        page(
+            "Thu nhập bình quân đầu người của hộ nghèo năm 2023 đạt 28,5 triệu đồng/người/năm, "
+            "tăng 3,2 triệu đồng so với năm 2022. Năm 2023, tỉnh tăng thêm 50 tỷ đồng vốn cho "
+            "chương trình giảm nghèo. " + FILLER
+        )
+    )
+    assert figure(m, "28,5")["indicator"] == "poor_household_average_income"
+    assert left_out(m, "3,2 triệu")["reason"] == "a change of the amount before it, not a funding item"
+    assert [f["amount_vnd"] for f in m["funding"]] == [50_000_000_000]
