@@ -36,13 +36,17 @@ def draft_funding(
     if quote is None:
         out.left_out.append(left_out_item(art, q, prev_end, nxt, "no unique words to quote"))
         return
-    words = fold_keep(text[sent.start : min(sent.end, q.end + 40)])
-    fstatus = (
-        "planned"
-        if status in ("target", "expected")
-        else next((s for s, pat in _FUNDING_STATUS if re.search(pat, words)), "allocated")
+    tail = re.split(r"[,;(]", text[q.end : min(nxt, clause.end, q.end + 40)])[0]
+    windows = (  # nearest first: since the previous number, just after, the clause, the sentence
+        (fold_keep(text[max(clause.start, prev_end) : q.start]), True),
+        (fold_keep(tail), False),
+        (fold_keep(text[clause.start : q.start]), True),
+        (fold_keep(text[sent.start : q.start]), True),
     )
-    source = next((s for s, pat in _FUNDING_SOURCE if re.search(pat, words)), "unspecified")
+    fstatus = (
+        "planned" if status in ("target", "expected") else _nearest(_FUNDING_STATUS, windows, "allocated")
+    )
+    source = _nearest(_FUNDING_SOURCE, windows, "unspecified")
     item = {"key": unique_key(f"funding-{period[:4]}", keys), "quote": quote}
     if within:
         item["within"] = within
@@ -63,3 +67,14 @@ def draft_funding(
     if notes or guessed:
         item["review_note"] = "; ".join(notes + guessed)
     out.funding.append(item)
+
+
+def _nearest(cues: list[tuple[str, str]], windows, default: str) -> str:
+    """The label whose cue sits nearest the amount: last in a window before it, first after it."""
+    for words, before in windows:
+        hits = [
+            (m.end() if before else -m.start(), label) for label, pat in cues for m in re.finditer(pat, words)
+        ]
+        if hits:
+            return max(hits)[1]
+    return default

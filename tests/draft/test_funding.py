@@ -1,0 +1,24 @@
+"""Funding items: the status and source cue nearest each amount is that amount's."""
+
+from __future__ import annotations
+
+from tests.draft.conftest import page
+
+FILLER = "Các cấp, các ngành trong tỉnh đã vào cuộc quyết liệt để thực hiện các mục tiêu giảm nghèo đề ra."
+
+
+def test_each_amount_of_a_breakdown_takes_the_source_and_status_named_at_it(draft_of):
+    m = draft_of(
+        page(
+            "Năm 2023, tổng nguồn vốn thực hiện các chương trình giảm nghèo trên địa bàn tỉnh là "
+            "1.020 tỷ đồng, trong đó ngân sách Trung ương 850 tỷ đồng, ngân sách địa phương đối ứng "
+            "120 tỷ đồng, huy động xã hội hóa 50 tỷ đồng. " + FILLER
+        )
+    )
+    got = {f["amount_vnd"] // 10**9: (f["status"], f["source"]) for f in m["funding"]}
+    assert got == {
+        1020: ("allocated", "national_target_program"),
+        850: ("allocated", "central_budget"),
+        120: ("allocated", "local_budget"),
+        50: ("mobilised", "social_mobilisation"),
+    }
