@@ -16,7 +16,8 @@ _EXPECTED = re.compile(
     r"\buoc (?:con|giam|tang|khoang|dat|chung|la)\b"
 )
 _TARGET = re.compile(
-    r"(?<!vuot )(?<!dat )(?<!hoan thanh )(?:phan dau|chi tieu|muc tieu|ke hoach|yeu cau|dat muc tieu)"
+    r"(?<!vuot )(?<!dat )(?<!hoan thanh )(?:phan dau|chi tieu|(?<!chuong trinh )muc tieu|ke hoach|yeu cau|"
+    r"dat muc tieu)"
 )
 _TARGET_STRONG = re.compile(r"phan dau|dat muc tieu|muc tieu (?:den|la|giam)|yeu cau|chi tieu giam")
 _CARRY = re.compile(r"^\s*(?:cu the|trong do|gom|bao gom|theo do)\b")

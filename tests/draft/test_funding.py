@@ -22,3 +22,14 @@ def test_each_amount_of_a_breakdown_takes_the_source_and_status_named_at_it(draf
         120: ("allocated", "local_budget"),
         50: ("mobilised", "social_mobilisation"),
     }
+
+
+def test_a_disbursement_rate_is_a_figure_and_a_programs_name_is_no_target(draft_of):
+    m = draft_of(
+        page(
+            "Năm 2023, tỷ lệ giải ngân vốn Chương trình mục tiêu quốc gia giảm nghèo bền vững đạt 92,5%. "
+            + FILLER
+        )
+    )
+    [rate] = m["figures"]
+    assert (rate["indicator"], rate["value"], rate["status"]) == ("funding_disbursement_rate", 92.5, "actual")
