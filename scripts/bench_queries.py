@@ -155,6 +155,42 @@ def measure(conn: psycopg.Connection, sql: str, runs: int) -> tuple[float, float
     return statistics.median(times), p95, rows
 
 
+def time_refresh(url: str, full: bool = True, reports: tuple[int, ...] = (1, 10), runs: int = 3) -> list[str]:
+    """Seconds of a full recompute of the kept tables (committed) and of the incremental refresh for
+    1 and 10 changed reports (median of `runs`, each rolled back: the same work as a load's)."""
+    engine = make_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    lines = []
+    if full:
+        began = time.perf_counter()
+        with engine.begin() as conn:
+            refresh_derived(conn, None)
+        lines.append(f"full recompute of the kept tables: {time.perf_counter() - began:.1f} s")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+    for n in reports:
+        times = []
+        for run in range(runs):
+            with engine.connect() as conn:
+                ids = [
+                    row[0]
+                    for row in conn.exec_driver_sql(
+                        f"SELECT id FROM reports ORDER BY hashint8(id + {run}) LIMIT {n}"
+                    )
+                ]
+                conn.rollback()
+                began = time.perf_counter()
+                with conn.begin() as tx:
+                    refresh_derived(conn, ids)
+                    times.append(time.perf_counter() - began)
+                    tx.rollback()
+        lines.append(
+            f"incremental refresh, {n} changed report(s): median {statistics.median(times):.3f} s"
+            f" (runs: {', '.join(f'{t:.3f}' for t in times)})"
+        )
+    engine.dispose()
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True, help="admin URL of the server to create the database on")
@@ -163,6 +199,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="report file (table and EXPLAIN output)")
     parser.add_argument("--reuse", action="store_true", help="time an inflated database left by a run")
     parser.add_argument("--explain-only", action="store_true", help="with --reuse: only the EXPLAIN output")
+    parser.add_argument("--build-only", action="store_true", help="inflate only: no refresh, no timings")
+    parser.add_argument(
+        "--refresh", action="store_true", help="with --reuse: time the full and incremental refresh"
+    )
     args = parser.parse_args()
     admin = args.url.replace("postgresql+psycopg://", "postgresql://", 1)
     name = f"povertydb_bench_q{args.figures}"
@@ -186,6 +226,11 @@ def main() -> None:
             for statement in filter(str.strip, INFLATE.split(";\n")):
                 raw.execute(statement, {"reports": reports, "copies": COPIES})
         say(f"inflated to {reports} synthetic reports in {time.perf_counter() - began:.0f} s")
+        if args.build_only:
+            engine.dispose()
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE")
+            return
         began = time.perf_counter()
         with engine.begin() as conn:
             refresh_derived(conn, None)
@@ -193,6 +238,9 @@ def main() -> None:
         engine.dispose()
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
+    if args.refresh:
+        for line in time_refresh(url):
+            say(line)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f"SET statement_timeout = '{TIMEOUT_S}s'")
         counts = conn.execute(

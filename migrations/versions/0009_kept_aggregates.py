@@ -1,0 +1,244 @@
+"""Queries at 10 million figures: corpus-wide aggregates kept at load time, and a lean series refresh.
+
+- report_facts: each report's figure and statement counts, so that analytics.reports no longer counts
+  every report's facts on every read.
+- program_figures: per report and program, the indicator figures and funding linked to it;
+  analytics.program_totals sums them (two rows or so per report instead of every figure).
+- funding_totals: funding items per program, region, status and source, with the reports they come
+  from; analytics.funding_totals shows them (queries/funding_by_program_and_region.sql).
+- series_candidates replaces series_scope: the loader fills it with the candidate figures of the keys it
+  recomputes (lean columns, no evidence text, by index lookup) and series_computed runs 0006's rules
+  over it, instead of joining the whole analytics.figures view.
+- Indexes for the filtered worked queries.
+
+The migration fills the two count tables from the facts (plain SQL); funding_totals and the rest are
+derived by the next load (derived_reports is emptied, so that it recomputes every report).
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-11-21 22:40:00
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+CANDIDATE_COLUMNS = (
+    ("figure_kind", sa.Text()),
+    ("indicator_code", sa.Text()),
+    ("region_code", sa.Text()),
+    ("region_valid_from", sa.Date()),
+    ("region_name", sa.Text()),
+    ("period_start", sa.Date()),
+    ("period_end", sa.Date()),
+    ("baseline_period_start", sa.Date()),
+    ("baseline_period_end", sa.Date()),
+    ("unit", sa.Text()),
+    ("value", sa.Numeric()),
+    ("value_high", sa.Numeric()),
+    ("qualifier", sa.Text()),
+    ("status", sa.Text()),
+    ("published_on", sa.Date()),
+    ("figure_id", sa.Text()),
+    ("report_slug", sa.Text()),
+    ("reviewed", sa.Boolean()),
+)
+
+REPORTS_BODY = """
+SELECT r.slug AS report_slug, r.source_file, r.title, r.publisher, r.author, r.published_on,
+       r.published_as_printed, r.url, r.body_start, r.body_end, r.sha256,
+       {figures} AS figure_count,
+       {statements} AS statement_count,
+       r.text,
+       CASE WHEN r.drafted_by IS NULL THEN 'hand_mapped'::text ELSE 'machine_drafted'::text END
+           AS extraction_method,
+       r.reviewed
+FROM reports r {join}
+"""
+COUNT_FIGURES = (
+    "((SELECT count(*) FROM observations o WHERE o.report_id = r.id)"
+    " + (SELECT count(*) FROM funding f WHERE f.report_id = r.id))"
+)
+COUNT_STATEMENTS = "(SELECT count(*) FROM statements s WHERE s.report_id = r.id)"
+# A report the loader has not counted yet (none after this migration) is counted on read.
+REPORTS_KEPT = REPORTS_BODY.format(
+    figures=f"coalesce(c.figure_count, {COUNT_FIGURES})",
+    statements=f"coalesce(c.statement_count, {COUNT_STATEMENTS})",
+    join="LEFT JOIN report_facts c ON c.report_id = r.id",
+)
+REPORTS_BEFORE = REPORTS_BODY.format(figures=COUNT_FIGURES, statements=COUNT_STATEMENTS, join="")
+
+PROGRAM_TOTALS = """
+CREATE VIEW analytics.program_totals AS
+SELECT p.code AS program_code,
+       sum(t.indicator_figures)::bigint AS indicator_figures,
+       sum(t.funding_items)::bigint AS funding_items,
+       sum(t.funding_vnd) AS funding_vnd
+FROM program_figures t JOIN programs p ON p.id = t.program_id
+GROUP BY p.code
+"""
+PROGRAM_TOTALS_COMMENT = (
+    "Per program (not rolled up to its parent): how many indicator figures and funding items the "
+    "reports link to it, and the funding they state. Kept by the loader; see analytics.programs for the tree."
+)
+PROGRAM_TOTALS_COLUMNS = {
+    "program_code": "The program (analytics.programs).",
+    "indicator_figures": "Indicator figures (analytics.figures, figure_kind indicator) linked to the program.",
+    "funding_items": "Funding items (analytics.funding) linked to the program.",
+    "funding_vnd": "Sum of those funding items' amount_vnd (the low end of ranges).",
+}
+FUNDING_TOTALS = """
+CREATE VIEW analytics.funding_totals AS
+SELECT p.code AS program_code, g.code AS region_code, g.name AS region_name, g.valid_from AS region_valid_from,
+       t.status, t.funding_source, t.items, t.amount_vnd_at_least, t.some_amounts_approximate
+FROM funding_totals t
+JOIN regions g ON g.id = t.region_id
+LEFT JOIN programs p ON p.id = t.program_id
+"""
+FUNDING_TOTALS_COMMENT = (
+    "Funding items added up per program, region, status and funding source (analytics.funding grouped), "
+    "kept by the loader so that totals over the corpus do not read every item."
+)
+FUNDING_TOTALS_COLUMNS = {
+    "program_code": "The program the items name (analytics.programs); NULL for items of no program.",
+    "region_code": "GSO code of the region the items are for.",
+    "region_name": "Official name of that region.",
+    "region_valid_from": "First day the region is valid: NULL for units of before the 2025 reform, "
+    "2025-07-01 for units created by it. Join analytics.regions on region_code and valid_from together.",
+    "status": "Funding status of the items (allocated, disbursed, lent, planned, ...).",
+    "funding_source": "Where the money comes from; NULL when the items do not say.",
+    "items": "Number of funding items added up.",
+    "amount_vnd_at_least": "Sum of their amount_vnd (the low end of ranges), in VND.",
+    "some_amounts_approximate": "True when at least one item carries a qualifier (about, more_than, ...).",
+}
+
+INDEXES = {
+    # One indicator of one year (poverty_rate_by_district and the filtered worked queries).
+    "ix_observations_indicator_period": ("observations", ["indicator_id", "period_start"]),
+    "ix_program_figures_program_id": ("program_figures", ["program_id"]),
+}
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _revision(name: str):
+    """Another revision's module (revision files are not an importable package)."""
+    path = Path(__file__).with_name(f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"povertydb_revision_{name[:4]}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _comment(view: str, comment: str, columns: dict[str, str]) -> None:
+    op.execute(f"COMMENT ON VIEW analytics.{view} IS {_quote(comment)}")
+    for column, text in columns.items():
+        op.execute(f"COMMENT ON COLUMN analytics.{view}.{column} IS {_quote(text)}")
+
+
+def _series_computed(source: str) -> str:
+    series = _revision("0006_series").SERIES_SQL
+    assert "FROM analytics.figures f" in series
+    return series.replace("CREATE VIEW analytics.series", "CREATE OR REPLACE VIEW series_computed", 1).replace(
+        "FROM analytics.figures f", source, 1
+    )
+
+
+def upgrade() -> None:
+    op.create_table(
+        "report_facts",
+        sa.Column("report_id", sa.BigInteger(), nullable=False),
+        sa.Column("figure_count", sa.BigInteger(), nullable=False),
+        sa.Column("statement_count", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("report_id", name=op.f("pk_report_facts")),
+    )
+    op.create_table(
+        "program_figures",
+        sa.Column("report_id", sa.BigInteger(), nullable=False),
+        sa.Column("program_id", sa.BigInteger(), nullable=False),
+        sa.Column("indicator_figures", sa.BigInteger(), nullable=False),
+        sa.Column("funding_items", sa.BigInteger(), nullable=False),
+        sa.Column("funding_vnd", sa.Numeric(), nullable=False),
+        sa.PrimaryKeyConstraint("report_id", "program_id", name=op.f("pk_program_figures")),
+    )
+    op.create_table(
+        "funding_totals",
+        sa.Column("id", sa.BigInteger(), sa.Identity(), nullable=False),
+        sa.Column("program_id", sa.BigInteger(), nullable=True),
+        sa.Column("region_id", sa.BigInteger(), nullable=False),
+        sa.Column("status", sa.Text(), nullable=False),
+        sa.Column("funding_source", sa.Text(), nullable=True),
+        sa.Column("items", sa.BigInteger(), nullable=False),
+        sa.Column("amount_vnd_at_least", sa.Numeric(), nullable=True),
+        sa.Column("some_amounts_approximate", sa.Boolean(), nullable=False),
+        sa.Column("report_ids", postgresql.ARRAY(sa.BigInteger()), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_funding_totals")),
+    )
+    op.create_index(
+        "ix_funding_totals_key",
+        "funding_totals",
+        ["region_id", "program_id", "status", "funding_source"],
+        unique=True,
+        postgresql_nulls_not_distinct=True,
+    )
+    op.create_index("ix_funding_totals_report_ids", "funding_totals", ["report_ids"], postgresql_using="gin")
+    op.create_table(
+        "series_candidates",
+        *(sa.Column(name, type_, nullable=True) for name, type_ in CANDIDATE_COLUMNS),
+        prefixes=["UNLOGGED"],
+    )
+    for name, (table, columns) in INDEXES.items():
+        op.create_index(name, table, columns)
+    op.execute(_series_computed("FROM series_candidates f"))
+    op.drop_table("series_scope")
+    op.execute(f"CREATE OR REPLACE VIEW analytics.reports AS {REPORTS_KEPT}")
+    op.execute(PROGRAM_TOTALS)
+    _comment("program_totals", PROGRAM_TOTALS_COMMENT, PROGRAM_TOTALS_COLUMNS)
+    op.execute(FUNDING_TOTALS)
+    _comment("funding_totals", FUNDING_TOTALS_COMMENT, FUNDING_TOTALS_COLUMNS)
+    # Counted here from the facts (plain SQL); the rest is derived by the next load, for every report.
+    op.execute(
+        "INSERT INTO report_facts SELECT r.id, coalesce(o.n, 0) + coalesce(f.n, 0), coalesce(s.n, 0)"
+        " FROM reports r"
+        " LEFT JOIN (SELECT report_id, count(*) n FROM observations GROUP BY 1) o ON o.report_id = r.id"
+        " LEFT JOIN (SELECT report_id, count(*) n FROM funding GROUP BY 1) f ON f.report_id = r.id"
+        " LEFT JOIN (SELECT report_id, count(*) n FROM statements GROUP BY 1) s ON s.report_id = r.id"
+    )
+    op.execute("DELETE FROM derived_reports")
+
+
+def downgrade() -> None:
+    op.execute("DROP VIEW analytics.funding_totals")
+    op.execute("DROP VIEW analytics.program_totals")
+    op.execute(f"CREATE OR REPLACE VIEW analytics.reports AS {REPORTS_BEFORE}")
+    op.create_table(
+        "series_scope",
+        sa.Column("indicator_code", sa.Text(), nullable=False),
+        sa.Column("region_id", sa.BigInteger(), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("baseline_period_start", sa.Date(), nullable=True),
+        sa.Column("baseline_period_end", sa.Date(), nullable=True),
+    )
+    op.execute(_series_computed(_revision("0008_fast_queries").SCOPED))
+    for name, (table, _columns) in INDEXES.items():
+        op.drop_index(name, table_name=table)
+    op.drop_table("series_candidates")
+    op.drop_index("ix_funding_totals_report_ids", table_name="funding_totals")
+    op.drop_index("ix_funding_totals_key", table_name="funding_totals")
+    op.drop_table("funding_totals")
+    op.drop_table("program_figures")
+    op.drop_table("report_facts")
