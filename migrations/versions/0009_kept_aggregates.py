@@ -123,10 +123,21 @@ FUNDING_TOTALS_COLUMNS = {
     "some_amounts_approximate": "True when at least one item carries a qualifier (about, more_than, ...).",
 }
 
+# analytics.conflicts gains the baseline of its key: a change measured against two baselines is two
+# groups, and a query joining figures to their group needs the whole key (no figure_id array search).
+CONFLICT_BASELINE = {
+    "baseline_period_start": "For a change: first day of the period it is measured against; NULL for a "
+    "level. Part of the group's key, with indicator, region and period.",
+    "baseline_period_end": "For a change: last day of the period it is measured against; NULL for a level.",
+}
+
 INDEXES = {
     # One indicator of one year (poverty_rate_by_district and the filtered worked queries).
     "ix_observations_indicator_period": ("observations", ["indicator_id", "period_start"]),
     "ix_program_figures_program_id": ("program_figures", ["program_id"]),
+    # The latest reports first (queries/who_said_what.sql), one region's targets.
+    "ix_reports_published_on": ("reports", ["published_on"]),
+    "ix_target_results_region_code": ("target_results", ["region_code"]),
 }
 
 
@@ -149,12 +160,42 @@ def _comment(view: str, comment: str, columns: dict[str, str]) -> None:
         op.execute(f"COMMENT ON COLUMN analytics.{view}.{column} IS {_quote(text)}")
 
 
-def _series_computed(source: str) -> str:
+# 0006's rules sliced each partition's arrays on every row ((array_agg(...) OVER p)[2:]) and kept the
+# chosen row only afterwards: a copy of each key's arrays per figure, quadratic in the figures of a key
+# (hours at 10 million figures). Here the window keeps the whole arrays (one per key, shared by its
+# rows) and the chosen row alone is sliced. Same rows (tests/load/test_derived.py).
+RIVALS = ("status", "status_rank", "published_on", "review_rank")
+ALTERNATIVES = {"values": "value", "values_high": "value_high", "statuses": "status",
+                "report_slugs": "report_slug", "figure_ids": "figure_id"}
+
+
+def _lean_series(series: str) -> str:
+    for rival in RIVALS:
+        old = f"(array_agg({rival}) FILTER (WHERE differs) OVER p)[1]"
+        assert old in series, old
+        series = series.replace(old, f"array_agg({rival}) FILTER (WHERE differs) OVER p", 1)
+        series = series.replace(f"AS rival_{rival},", f"AS all_rival_{rival},", 1)
+    for name, column in ALTERNATIVES.items():
+        old = f"(array_agg({column}) OVER p)[2:]"
+        assert old in series, old
+        series = series.replace(old, f"array_agg({column}) OVER p", 1)
+        series = series.replace(f"AS alternative_{name}", f"AS all_{name}", 1)
+    picked = ", ".join(
+        [f"x.all_rival_{rival}[1] AS rival_{rival}" for rival in RIVALS]
+        + [f"x.all_{name}[2:] AS alternative_{name}" for name in ALTERNATIVES]
+    )
+    old = "    FROM framed f\n    WHERE f.pick = 1"
+    assert old in series
+    return series.replace(old, f"    FROM (SELECT x.*, {picked} FROM framed x WHERE x.pick = 1) f", 1)
+
+
+def _series_computed(source: str, lean: bool = True) -> str:
     series = _revision("0006_series").SERIES_SQL
     assert "FROM analytics.figures f" in series
-    return series.replace("CREATE VIEW analytics.series", "CREATE OR REPLACE VIEW series_computed", 1).replace(
+    series = series.replace("CREATE VIEW analytics.series", "CREATE OR REPLACE VIEW series_computed", 1).replace(
         "FROM analytics.figures f", source, 1
     )
+    return _lean_series(series) if lean else series
 
 
 def upgrade() -> None:
@@ -205,6 +246,10 @@ def upgrade() -> None:
     op.execute(_series_computed("FROM series_candidates f"))
     op.drop_table("series_scope")
     op.execute(f"CREATE OR REPLACE VIEW analytics.reports AS {REPORTS_KEPT}")
+    conflicts = _revision("0008_fast_queries").CONFLICTS
+    op.execute(conflicts.replace("FROM conflict_groups c", ", c.baseline_period_start, c.baseline_period_end\nFROM conflict_groups c"))
+    for column, text in CONFLICT_BASELINE.items():
+        op.execute(f"COMMENT ON COLUMN analytics.conflicts.{column} IS {_quote(text)}")
     op.execute(PROGRAM_TOTALS)
     _comment("program_totals", PROGRAM_TOTALS_COMMENT, PROGRAM_TOTALS_COLUMNS)
     op.execute(FUNDING_TOTALS)
@@ -221,6 +266,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP VIEW analytics.conflicts")  # a view cannot lose columns by CREATE OR REPLACE
+    op.execute(_revision("0008_fast_queries").CONFLICTS)
+    view_comment, columns = _revision("0003_analytics_contract").COMMENTS["conflicts"]
+    columns = columns | {"region_valid_from": _revision("0004_trust_under_attack").VALID_FROM_COMMENT}
+    _comment("conflicts", view_comment, columns)
     op.execute("DROP VIEW analytics.funding_totals")
     op.execute("DROP VIEW analytics.program_totals")
     op.execute(f"CREATE OR REPLACE VIEW analytics.reports AS {REPORTS_BEFORE}")
@@ -233,7 +283,8 @@ def downgrade() -> None:
         sa.Column("baseline_period_start", sa.Date(), nullable=True),
         sa.Column("baseline_period_end", sa.Date(), nullable=True),
     )
-    op.execute(_series_computed(_revision("0008_fast_queries").SCOPED))
+    op.execute("DROP VIEW series_computed")  # back to 0008: over series_scope and analytics.figures
+    op.execute(_series_computed(_revision("0008_fast_queries").SCOPED, lean=False))
     for name, (table, _columns) in INDEXES.items():
         op.drop_index(name, table_name=table)
     op.drop_table("series_candidates")
