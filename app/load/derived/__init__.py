@@ -68,16 +68,18 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
         return
     # derived_reports lists the reports the kept rows were computed from: those gone since were
     # removed, and their rows must go too. Old and new slugs both, for a report that changed slug.
+    # Ids first, through the primary keys only (reading reports' rows for their slugs would read the
+    # whole table, text included); slugs then for those few ids.
     gone = conn.execute(
         text(
-            "SELECT d.report_id, d.slug FROM derived_reports d"
+            "WITH ids AS (SELECT d.report_id AS id FROM derived_reports d"
             " WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = d.report_id)"
-            " UNION SELECT d.report_id, d.slug FROM derived_reports d"
-            " WHERE d.report_id = ANY(CAST(:ids AS bigint[]))"
-            " UNION SELECT id, slug FROM reports WHERE id = ANY(CAST(:ids AS bigint[]))"
             # Reports never derived yet (loaded before migration 0008, or 0009 emptied the list).
-            " UNION SELECT r.id, r.slug FROM reports r"
+            " UNION SELECT r.id FROM reports r"
             " WHERE NOT EXISTS (SELECT 1 FROM derived_reports d WHERE d.report_id = r.id)"
+            " UNION SELECT unnest(CAST(:ids AS bigint[])))"
+            " SELECT d.report_id, d.slug FROM derived_reports d JOIN ids ON ids.id = d.report_id"
+            " UNION SELECT r.id, r.slug FROM reports r JOIN ids ON ids.id = r.id"
         ),
         {"ids": list(changed_report_ids)},
     ).all()
