@@ -191,7 +191,7 @@ class Report(Base):
     publisher: Mapped[str | None] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(Text)
     published_as_printed: Mapped[str | None] = mapped_column(Text)
-    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    published_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     url: Mapped[str | None] = mapped_column(Text)
     body_start: Mapped[int] = mapped_column(Integer)
     body_end: Mapped[int] = mapped_column(Integer)
@@ -278,6 +278,7 @@ class Observation(_Fact, Base):
             onupdate="CASCADE",
         ),
         Index("ix_observations_indicator_region_period", "indicator_id", "region_id", "period_start"),
+        Index("ix_observations_indicator_period", "indicator_id", "period_start"),
         CheckConstraint(f"qualifier IN {sql_in(QUALIFIERS)}", name="qualifier"),
         CheckConstraint(f"status IN {sql_in(STATUSES)}", name="status"),
         CheckConstraint("period_start <= period_end", name="period_order"),
@@ -422,7 +423,7 @@ class TargetResult(Base):
     target_report_id: Mapped[int] = mapped_column(BigInteger, index=True)
     result_report_id: Mapped[int] = mapped_column(BigInteger, index=True)
     indicator_code: Mapped[str] = mapped_column(Text)
-    region_code: Mapped[str] = mapped_column(Text)
+    region_code: Mapped[str] = mapped_column(Text, index=True)
     region_valid_from: Mapped[dt.date | None] = mapped_column(Date)
     region_name: Mapped[str] = mapped_column(Text)
     target_period: Mapped[dt.date] = mapped_column(Date)
@@ -444,17 +445,79 @@ class DerivedReport(Base):
     slug: Mapped[str] = mapped_column(Text)
 
 
-# The keys whose analytics.series rows the loader is recomputing, inside its transaction only.
-series_scope = Table(
-    "series_scope",
+# The candidate figures of the keys whose analytics.series rows the loader is recomputing (lean: no
+# evidence text), inside its transaction only; series_computed runs 0006's rules over them.
+series_candidates = Table(
+    "series_candidates",
     Base.metadata,
-    Column("indicator_code", Text, nullable=False),
-    Column("region_id", BigInteger, nullable=False),
-    Column("period_start", Date, nullable=False),
-    Column("period_end", Date, nullable=False),
+    Column("figure_kind", Text),
+    Column("indicator_code", Text),
+    Column("region_code", Text),
+    Column("region_valid_from", Date),
+    Column("region_name", Text),
+    Column("period_start", Date),
+    Column("period_end", Date),
     Column("baseline_period_start", Date),
     Column("baseline_period_end", Date),
+    Column("unit", Text),
+    Column("value", Numeric),
+    Column("value_high", Numeric),
+    Column("qualifier", Text),
+    Column("status", Text),
+    Column("published_on", Date),
+    Column("figure_id", Text),
+    Column("report_slug", Text),
+    Column("reviewed", Boolean),
+    prefixes=["UNLOGGED"],
 )
+
+
+class ReportFacts(Base):
+    """A report's figure and statement counts, kept by the loader for analytics.reports."""
+
+    __tablename__ = "report_facts"
+    report_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    figure_count: Mapped[int] = mapped_column(BigInteger)
+    statement_count: Mapped[int] = mapped_column(BigInteger)
+
+
+class ProgramFigures(Base):
+    """What one report links to one program, kept by the loader; analytics.program_totals sums them."""
+
+    __tablename__ = "program_figures"
+    report_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    program_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)
+    indicator_figures: Mapped[int] = mapped_column(BigInteger)
+    funding_items: Mapped[int] = mapped_column(BigInteger)
+    funding_vnd: Mapped[Decimal] = mapped_column(Numeric)
+
+
+class FundingTotal(Base):
+    """Funding items added up per program, region, status and source (analytics.funding_totals)."""
+
+    __tablename__ = "funding_totals"
+    id: Mapped[int] = _id()
+    program_id: Mapped[int | None] = mapped_column(BigInteger)
+    region_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(Text)
+    funding_source: Mapped[str | None] = mapped_column(Text)
+    items: Mapped[int] = mapped_column(BigInteger)
+    amount_vnd_at_least: Mapped[Decimal | None] = mapped_column(Numeric)
+    some_amounts_approximate: Mapped[bool] = mapped_column(Boolean)
+    # The reports of the group's items: a run that changes or removes one recomputes the group.
+    report_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+    __table_args__ = (
+        Index(
+            "ix_funding_totals_key",
+            "region_id",
+            "program_id",
+            "status",
+            "funding_source",
+            unique=True,
+            postgresql_nulls_not_distinct=True,
+        ),
+        Index("ix_funding_totals_report_ids", "report_ids", postgresql_using="gin"),
+    )
 
 
 class SeriesRow(Base):

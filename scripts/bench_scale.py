@@ -211,12 +211,18 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("-n", type=int, default=500, help="articles in the corpus (default 500)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per figure; medians are printed")
     parser.add_argument("--skip-workers", action="store_true", help="skip the 1-worker first load")
+    parser.add_argument("--figures", type=int, help="also: M figures, query latencies")
     args = parser.parse_args(argv)
     result = bench(args.n, args.repeat, not args.skip_workers)
     print(f"N = {args.n} articles, {args.repeat} run(s), {os.cpu_count()} cores")
     for key, value in result.items():
         print(f"  {key:<36} {value:10.3f}")
     print(f"  (self max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
+    if args.figures:  # the query latencies at M figures: scripts/bench_queries.py does the work
+        from bench_queries import bench as bench_queries
+
+        with server_url() as server:
+            bench_queries(server, args.figures, out=Path(f"docs/bench/queries-{args.figures}.txt"))
     return result
 
 

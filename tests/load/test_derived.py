@@ -58,6 +58,40 @@ WHERE t.status = 'target'
 """
 
 
+# What migration 0009 keeps, computed from the facts on every read: each report's counts (as
+# analytics.reports counted them before 0009), per-program totals, funding totals.
+COUNTS_FROM_SCRATCH = """
+SELECT r.id, (SELECT count(*) FROM observations o WHERE o.report_id = r.id)
+             + (SELECT count(*) FROM funding f WHERE f.report_id = r.id),
+       (SELECT count(*) FROM statements s WHERE s.report_id = r.id)
+FROM reports r
+"""
+PROGRAMS_FROM_SCRATCH = """
+SELECT program_code, count(*) FILTER (WHERE figure_kind = 'indicator'),
+       count(*) FILTER (WHERE figure_kind = 'funding'),
+       coalesce(sum(value) FILTER (WHERE figure_kind = 'funding'), 0)
+FROM analytics.figures WHERE program_code IS NOT NULL GROUP BY program_code
+"""
+FUNDING_FROM_SCRATCH = """
+SELECT program_code, region_code, region_name, region_valid_from, status, funding_source, count(*),
+       sum(amount_vnd), bool_or(qualifier IS NOT NULL)
+FROM analytics.funding GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
+
+def _aggregates(conn) -> dict[str, tuple[list, list]]:
+    """Kept and from-scratch rows of each table of migration 0009."""
+
+    def rows(sql: str) -> list:
+        return sorted(map(tuple, conn.execute(text(sql)).all()), key=repr)
+
+    return {
+        "report_facts": (rows("SELECT * FROM report_facts"), rows(COUNTS_FROM_SCRATCH)),
+        "program_totals": (rows("SELECT * FROM analytics.program_totals"), rows(PROGRAMS_FROM_SCRATCH)),
+        "funding_totals": (rows("SELECT * FROM analytics.funding_totals"), rows(FUNDING_FROM_SCRATCH)),
+    }
+
+
 def _series_from_scratch_sql() -> str:
     """analytics.series as migration 0006 defined it: the rules over every figure, on every read."""
     path = PROJECT_ROOT / "migrations" / "versions" / "0006_series.py"
@@ -81,6 +115,10 @@ def _assert_consistent(engine) -> list:
         mismatches = sorted(
             map(tuple, conn.execute(text("SELECT kind, fact_id FROM analytics.span_mismatches")))
         )
+        aggregates = _aggregates(conn)
+    for table, (kept_rows, scratch_rows) in aggregates.items():
+        assert kept_rows == scratch_rows, table
+        assert kept_rows, table  # not vacuously equal
     assert kept == scratch
     assert kept_series == series
     assert kept_targets == targets
@@ -127,6 +165,22 @@ def test_what_is_kept_at_load_equals_a_from_scratch_computation_after_load_noop_
     removed = _assert_consistent(engine)
     assert not [c for c in removed if "ndo-bac-kan-2024-targets" in c[6]]
     assert len(removed) < len(edited)
+    with engine.connect() as conn:  # the removed report's funding and counts went with it
+        assert (
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM report_facts f"
+                    " WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = f.report_id)"
+                )
+            ).scalar_one()
+            == 0
+        )
+        assert (
+            conn.execute(
+                text("SELECT count(*) FROM analytics.funding_totals WHERE status = 'planned'")
+            ).scalar_one()
+            == 0
+        )
 
 
 def test_a_span_that_no_longer_gives_its_evidence_is_listed_by_evidence_check(engine):
@@ -157,7 +211,10 @@ def test_reports_loaded_before_the_kept_tables_existed_are_derived_by_the_next_l
     first = _assert_consistent(engine)
     with engine.begin() as conn:  # as a database migrated to 0008 after its reports were loaded
         conn.execute(
-            text("TRUNCATE conflict_groups, span_mismatches, target_results, series_rows, derived_reports")
+            text(
+                "TRUNCATE conflict_groups, span_mismatches, target_results, series_rows, derived_reports,"
+                " report_facts, program_figures, funding_totals"
+            )
         )
         assert conn.execute(text("SELECT count(*) FROM analytics.conflicts")).scalar_one() == 0
     load_seeds(engine, seeds_copy)  # every checksum unchanged: no report is reloaded
