@@ -138,10 +138,19 @@ def figures_page(request: Request) -> Response:
 def conflicts_page(request: Request) -> Response:
     with read_only(request.app.state.engine) as conn:
         conflicts = queries.conflicts(conn)
-        ids = [i for c in conflicts for i in c["figure_ids"]]
-        sides = {f["figure_id"]: f for f in queries.conflict_figures(conn, ids)}
-    groups = [(c, [_side(sides[i]) for i in c["figure_ids"] if i in sides]) for c in conflicts]
-    return _page(request, "conflicts.html", groups=groups)
+        shown = [queries.shown_sides(c) for c in conflicts]
+        sides = {f["figure_id"]: f for f in queries.conflict_figures(conn, [i for ids in shown for i in ids])}
+    groups = [
+        (c, [_side(sides[i]) for i in ids if i in sides], len(c["figure_ids"]) - len(ids))
+        for c, ids in zip(conflicts, shown, strict=True)
+    ]
+    return _page(
+        request,
+        "conflicts.html",
+        groups=groups,
+        limit=queries.CONFLICTS_SHOWN,
+        sides_shown=queries.SIDES_SHOWN,
+    )
 
 
 def _side(f) -> dict:

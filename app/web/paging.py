@@ -91,7 +91,12 @@ def _read(conn: Connection, stream: Stream, extra: list[str], params: dict, curs
 
 
 def figure_keys(
-    conn: Connection, streams: list[Stream], extra: list[str], params: dict, cursor: Key | None, backward: bool
+    conn: Connection,
+    streams: list[Stream],
+    extra: list[str],
+    params: dict,
+    cursor: Key | None,
+    backward: bool,
 ) -> tuple[list[Key], bool]:
     """Up to PAGE_SIZE keys after (or before) the cursor in page order, and whether more follow
     in that direction."""

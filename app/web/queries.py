@@ -11,6 +11,9 @@ from app import vocab
 from app.web import paging
 
 PAGE_SIZE = paging.PAGE_SIZE
+# The conflicts page shows the first groups, each with a few sides (every distinct value first):
+# at 10 million figures a group has dozens of reports, and each side reads a window of its text.
+CONFLICTS_SHOWN, SIDES_SHOWN = 100, 6
 # Trust columns (migration 0005): whether a person checked the fact, how it was extracted, and the
 # drafter's confidence and note for the reviewer (NULL when hand-mapped).
 SERIES_SAMPLE = 5_000
@@ -44,7 +47,8 @@ def report_figures(conn: Connection, slug: str) -> list[RowMapping]:
         SELECT f.*, u.funding_source, u.purpose, u.status AS funding_status
         FROM (SELECT {FIGURE_COLUMNS}, {TRUST_COLUMNS} FROM analytics.figures
               WHERE report_slug = :slug) f
-        LEFT JOIN analytics.funding u ON u.funding_id = f.figure_id
+        -- The slug too: it reaches the report's rows by index; funding_id alone is computed text.
+        LEFT JOIN analytics.funding u ON u.report_slug = :slug AND u.funding_id = f.figure_id
         ORDER BY f.char_start, f.char_end DESC, f.figure_id
         """,
         slug=slug,
@@ -188,7 +192,7 @@ def figures(conn: Connection, flt: FigureFilter) -> tuple[list[RowMapping], dict
     for kind in {k.kind for k in keys}:
         for row in _rows(
             conn,
-            f"""
+            """
             SELECT f.figure_id, f.figure_kind, f.row_id, f.report_slug, f.published_on, f.region_code,
                    f.region_name, f.region_level, f.indicator_code, f.indicator_name, f.unit, f.value,
                    f.value_high, f.qualifier, f.status, f.period_start, f.period_end, f.evidence_text,
@@ -302,8 +306,20 @@ def series_choices(conn: Connection) -> list[RowMapping]:
 def conflicts(conn: Connection) -> list[RowMapping]:
     return _rows(
         conn,
-        "SELECT * FROM analytics.conflicts ORDER BY indicator_code, region_code, period_start LIMIT 200",
+        "SELECT * FROM analytics.conflicts ORDER BY indicator_code, region_code, period_start LIMIT :limit",
+        limit=CONFLICTS_SHOWN,
     )
+
+
+def shown_sides(conflict: RowMapping) -> list[str]:
+    """The figure ids of the sides shown for a conflict: one per distinct value, then others, up to
+    SIDES_SHOWN."""
+    ids, values = conflict["figure_ids"], conflict["values"]
+    first = {}
+    for figure_id, value in zip(ids, values, strict=False):
+        first.setdefault(value, figure_id)
+    ordered = list(first.values()) + [i for i in ids if i not in first.values()]
+    return ordered[:SIDES_SHOWN]
 
 
 def conflict_figures(conn: Connection, figure_ids: list[str], window: int = 600) -> list[RowMapping]:
@@ -318,8 +334,10 @@ def conflict_figures(conn: Connection, figure_ids: list[str], window: int = 600)
                substr(r.text, greatest(f.char_start - :window, 0) + 1,
                       f.char_end - greatest(f.char_start - :window, 0) + :window) AS window_text
         FROM analytics.figures f JOIN analytics.reports r USING (report_slug)
-        WHERE f.figure_id = ANY(:ids)
+        WHERE f.report_slug = ANY(:slugs) AND f.figure_id = ANY(:ids)
         """,
+        # figure_id is computed text: the slugs (its part before ':') reach the reports by index.
+        slugs=sorted({i.split(":", 1)[0] for i in figure_ids}),
         ids=figure_ids,
         window=window,
     )
