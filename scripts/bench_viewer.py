@@ -19,16 +19,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import html
+import importlib.util
 import os
 import re
 import statistics
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from app.db import make_engine
+from app.readers import READER_GROUP
 from app.web.access import ensure_reader_group
 from app.web.app import create_app
 
@@ -268,6 +271,50 @@ async def _run(app, cases, n: int) -> list[tuple[str, float, float, float, int]]
     return results
 
 
+TEMP_VIEWS = ("figures", "indicators", "regions", "figure_keys")
+
+
+def use_temp_views(engine) -> bool:
+    """Migration 0010's views, as temporary views of each connection, and the viewer's SQL pointed
+    at them: the same plans as after the migration, without altering the database. Where the reader
+    group does not exist, it is not created either: requests then run as the connecting role (still
+    READ ONLY). True when the reader group is used."""
+    with engine.connect() as conn:
+        group = conn.execute(text("SELECT count(*) FROM pg_roles WHERE rolname = :g"), {"g": READER_GROUP})
+        has_group = bool(group.scalar_one())
+    spec = importlib.util.spec_from_file_location(
+        "revision_0010", Path(__file__).parents[1] / "migrations/versions/0010_viewer_indexes.py"
+    )
+    revision = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(revision)
+    bodies = [
+        revision._figures(True),
+        revision._indicators(True),
+        revision._regions(True),
+        revision.FIGURE_KEYS,
+    ]
+    bodies = [re.sub(r"CREATE (OR REPLACE )?VIEW analytics\.", "CREATE TEMP VIEW ", b) for b in bodies]
+    names = re.compile(r"\banalytics\.(" + "|".join(TEMP_VIEWS) + r")\b")
+
+    @event.listens_for(engine, "connect")
+    def _create(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cur:
+            for body in bodies:
+                cur.execute(body)
+            for name in TEMP_VIEWS if has_group else ():
+                cur.execute(f"GRANT SELECT ON pg_temp.{name} TO {READER_GROUP}")
+        dbapi_connection.commit()
+
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _point(_conn, _cursor, statement, parameters, _context, _many):
+        statement = names.sub(r"pg_temp.\1", statement)
+        if not has_group:
+            statement = statement.replace(f"SET LOCAL ROLE {READER_GROUP}", "SET LOCAL ROLE NONE")
+        return statement, parameters
+
+    return has_group
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
@@ -275,13 +322,24 @@ def main() -> int:
     parser.add_argument("--slug", help="the article to time (default: the seed report with most figures)")
     parser.add_argument("--inflate", type=int, metavar="M", help="first grow the database to ~M figures")
     parser.add_argument("--out", help="also write the table to this file")
+    parser.add_argument(
+        "--temp-views",
+        action="store_true",
+        help="a database at revision 0008/0009 that may not be migrated (someone else's): give each"
+        " connection migration 0010's views as temporary views and point the viewer's SQL at them;"
+        " 0010's indexes must exist already (CREATE INDEX CONCURRENTLY, same names)",
+    )
     args = parser.parse_args()
     if not args.database_url:
         parser.error("give --database-url or set DATABASE_URL")
     engine = make_engine(args.database_url)
+    as_readers = use_temp_views(engine) if args.temp_views else True
     if args.inflate:
         inflate(engine, args.inflate)
-    ensure_reader_group(engine)
+    if as_readers:
+        ensure_reader_group(engine)
+    else:
+        print(f"no {READER_GROUP} here: requests run as the connecting role, READ ONLY", file=sys.stderr)
     app = create_app(engine)
     cases = asyncio.run(_next_pages(app, _cases(engine, args.slug)))
     results = asyncio.run(_run(app, cases, args.n))
