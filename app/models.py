@@ -337,7 +337,9 @@ class Funding(_Fact, Base):
         # The viewer's keyset pages, on the expressions analytics.figures filters (migration 0010).
         Index("ix_funding_period_id", "period_start", "id"),
         Index("ix_funding_region_period_id", "region_id", "period_start", "id"),
-        Index("ix_funding_indicator_period_id", sql_text("('funding_'::text || status)"), "period_start", "id"),
+        Index(
+            "ix_funding_indicator_period_id", sql_text("('funding_'::text || status)"), "period_start", "id"
+        ),
     )
 
 

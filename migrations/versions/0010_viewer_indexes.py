@@ -9,9 +9,10 @@
 - Appended columns (existing queries, grants and comments keep working): analytics.figures.row_id,
   analytics.indicators.indicator_id and analytics.regions.region_id, the ids figure_keys uses.
 - Indexes on (period_start, id) of observations and funding, alone and behind the filters
-  (indicator, status, region; an indicator's or a region's figures are read one status at a time,
-  so that a filter on status too stays an index range; funding's on 'funding_' || status, its indicator_code, which also gives
-  its status); reports (published_on, slug) for the reports page, newest first.
+  (indicator, status, region). An indicator's or a region's figures are read one status at a
+  time, so that a filter on status too stays an index range. Funding's are on 'funding_' ||
+  status, its indicator_code, which also gives its status. reports (published_on, slug) for the
+  reports page, newest first.
 
 Revision ID: 0010
 Revises: 0008
@@ -34,9 +35,15 @@ depends_on: str | Sequence[str] | None = None
 
 INDEXES = {
     "ix_observations_period_id": ("observations", ["period_start", "id"]),
-    "ix_observations_indicator_status_period_id": ("observations", ["indicator_id", "status", "period_start", "id"]),
+    "ix_observations_indicator_status_period_id": (
+        "observations",
+        ["indicator_id", "status", "period_start", "id"],
+    ),
     "ix_observations_status_period_id": ("observations", ["status", "period_start", "id"]),
-    "ix_observations_region_status_period_id": ("observations", ["region_id", "status", "period_start", "id"]),
+    "ix_observations_region_status_period_id": (
+        "observations",
+        ["region_id", "status", "period_start", "id"],
+    ),
     "ix_funding_period_id": ("funding", ["period_start", "id"]),
     "ix_funding_region_period_id": ("funding", ["region_id", "period_start", "id"]),
     "ix_funding_indicator_period_id": ("funding", ["('funding_'::text || status)", "period_start", "id"]),
@@ -146,11 +153,15 @@ def upgrade() -> None:
 
 def _comments(view: str) -> list[str]:
     """COMMENT statements that give a recreated view the comments it has now (from every revision)."""
-    rows = op.get_bind().exec_driver_sql(
-        "SELECT a.attname, col_description(a.attrelid, a.attnum) FROM pg_attribute a"
-        f" WHERE a.attrelid = 'analytics.{view}'::regclass AND a.attnum > 0 AND NOT a.attisdropped"
-        f" UNION ALL SELECT NULL, obj_description('analytics.{view}'::regclass, 'pg_class')"
-    ).all()
+    rows = (
+        op.get_bind()
+        .exec_driver_sql(
+            "SELECT a.attname, col_description(a.attrelid, a.attnum) FROM pg_attribute a"
+            f" WHERE a.attrelid = 'analytics.{view}'::regclass AND a.attnum > 0 AND NOT a.attisdropped"
+            f" UNION ALL SELECT NULL, obj_description('analytics.{view}'::regclass, 'pg_class')"
+        )
+        .all()
+    )
     return [
         f"COMMENT ON COLUMN analytics.{view}.{name} IS {_quote(text)}"
         if name
