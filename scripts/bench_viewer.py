@@ -324,6 +324,7 @@ def main() -> int:
     parser.add_argument("--slug", help="the article to time (default: the seed report with most figures)")
     parser.add_argument("--inflate", type=int, metavar="M", help="first grow the database to ~M figures")
     parser.add_argument("--out", help="also write the table to this file")
+    parser.add_argument("--only", help="time only the pages whose name matches this regular expression")
     parser.add_argument(
         "--temp-views",
         action="store_true",
@@ -343,7 +344,10 @@ def main() -> int:
     else:
         print(f"no {READER_GROUP} here: requests run as the connecting role, READ ONLY", file=sys.stderr)
     app = create_app(engine)
-    cases = asyncio.run(_next_pages(app, _cases(engine, args.slug)))
+    cases = _cases(engine, args.slug)
+    if args.only:
+        cases = [c for c in cases if re.search(args.only, c[0])]
+    cases = asyncio.run(_next_pages(app, cases))
     results = asyncio.run(_run(app, cases, args.n))
     lines = [f"{'page':58} {'median ms':>10} {'p95 ms':>8} {'target ms':>10}"]
     slow = 0
