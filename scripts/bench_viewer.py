@@ -284,6 +284,7 @@ def use_temp_views(engine) -> bool:
     with engine.connect() as conn:
         group = conn.execute(text("SELECT count(*) FROM pg_roles WHERE rolname = :g"), {"g": READER_GROUP})
         has_group = bool(group.scalar_one())
+    engine.dispose()  # that connection has no temporary views: every pooled one must
     spec = importlib.util.spec_from_file_location(
         "revision_0010", Path(__file__).parents[1] / "migrations/versions/0010_viewer_indexes.py"
     )
