@@ -210,6 +210,7 @@ class Report(Base):
             "body_start >= 0 AND body_start < body_end AND body_end <= char_length(text)",
             name="body_range",
         ),
+        Index("ix_reports_published_on_slug", "published_on", "slug"),  # the viewer's reports page (0010)
     )
 
 
@@ -279,6 +280,11 @@ class Observation(_Fact, Base):
         ),
         Index("ix_observations_indicator_region_period", "indicator_id", "region_id", "period_start"),
         Index("ix_observations_indicator_period", "indicator_id", "period_start"),
+        # The viewer's keyset pages, newest period first (migration 0010).
+        Index("ix_observations_period_id", "period_start", "id"),
+        Index("ix_observations_indicator_status_period_id", "indicator_id", "status", "period_start", "id"),
+        Index("ix_observations_status_period_id", "status", "period_start", "id"),
+        Index("ix_observations_region_status_period_id", "region_id", "status", "period_start", "id"),
         CheckConstraint(f"qualifier IN {sql_in(QUALIFIERS)}", name="qualifier"),
         CheckConstraint(f"status IN {sql_in(STATUSES)}", name="status"),
         CheckConstraint("period_start <= period_end", name="period_order"),
@@ -329,6 +335,12 @@ class Funding(_Fact, Base):
         *_span_checks("evidence_text"),
         # analytics.figures calls a funding item's indicator 'funding_' || status (migration 0008).
         Index("ix_funding_indicator_region", sql_text("('funding_'::text || status)"), "region_id"),
+        # The viewer's keyset pages, on the expressions analytics.figures filters (migration 0010).
+        Index("ix_funding_period_id", "period_start", "id"),
+        Index("ix_funding_region_period_id", "region_id", "period_start", "id"),
+        Index(
+            "ix_funding_indicator_period_id", sql_text("('funding_'::text || status)"), "period_start", "id"
+        ),
     )
 
 

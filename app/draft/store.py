@@ -94,9 +94,9 @@ def add_article(
             raise AddError(f"page already added as {existing} (same content hash)")
     stem = f"{(max(numbers) + 1) if numbers else 0:03d}_{digest[:16]}"
     text_path, mapping_path = articles_dir / f"{stem}.txt", articles_dir / f"{stem}.yaml"
-    _write(text_path, page.text)
+    write_whole(text_path, page.text)
     try:
-        _write(mapping_path, draft.to_yaml())
+        write_whole(mapping_path, draft.to_yaml())
     except OSError:
         text_path.unlink(missing_ok=True)
         raise
@@ -111,7 +111,7 @@ def _sha(path: Path) -> str:
         return ""
 
 
-def _write(path: Path, text: str) -> None:
+def write_whole(path: Path, text: str) -> None:
     """Whole file or nothing: write a temporary file beside it, then rename."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".adding-", suffix=path.suffix)
     try:

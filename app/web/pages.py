@@ -14,6 +14,7 @@ from app.web import facts, queries
 from app.web.access import read_only
 from app.web.chart import chart_points, series_svg
 from app.web.highlight import Span, render, sentence_bounds, zones
+from app.web.paging import BadCursor
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.globals.update(
@@ -56,22 +57,26 @@ def _filter(request: Request) -> queries.FigureFilter:
         related=_param(request, "exact") != "1",
         year=_int_param(request, "year", 1900, 2200),
         status=_param(request, "status"),
-        page=_int_param(request, "page", 1, 10_000_000) or 1,
+        after=_param(request, "after"),
+        before=_param(request, "before"),
     )
 
 
 def reports_page(request: Request) -> Response:
-    page = _int_param(request, "page", 1, 10_000_000) or 1
+    after, before = _param(request, "after"), _param(request, "before")
     with read_only(request.app.state.engine) as conn:
-        rows, more = queries.reports(conn, page)
+        try:
+            rows, cursors = queries.reports(conn, after, before)
+        except BadCursor as e:
+            raise HTTPException(400, str(e)) from None
     return _page(
         request,
         "reports.html",
         reports=rows,
-        page=page,
-        first_row=(page - 1) * queries.REPORTS_PAGE_SIZE + 1,
-        prev_href=f"/?page={page - 1}" if page > 1 else None,
-        next_href=f"/?page={page + 1}" if more else None,
+        paged=bool(after or before or cursors["after"]),
+        first_href="/" if after or before else None,
+        prev_href=f"/?{urlencode({'before': cursors['before']})}" if cursors["before"] else None,
+        next_href=f"/?{urlencode({'after': cursors['after']})}" if cursors["after"] else None,
     )
 
 
@@ -108,12 +113,15 @@ def evidence_redirect(request: Request) -> Response:
 def figures_page(request: Request) -> Response:
     flt = _filter(request)
     with read_only(request.app.state.engine) as conn:
-        rows, more = queries.figures(conn, flt)
+        try:
+            rows, cursors = queries.figures(conn, flt)
+        except BadCursor as e:
+            raise HTTPException(400, str(e)) from None
         choices = queries.choices(conn, flt)
-    args = {k: v for k, v in request.query_params.items() if k != "page" and v}
+    args = {k: v for k, v in request.query_params.items() if k not in ("after", "before", "page") and v}
 
-    def page_href(page: int) -> str:
-        return "/figures?" + urlencode({**args, "page": page})
+    def href(**cursor: str) -> str:
+        return "/figures?" + urlencode({**args, **cursor})
 
     return _page(
         request,
@@ -121,19 +129,28 @@ def figures_page(request: Request) -> Response:
         flt=flt,
         rows=rows,
         choices=choices,
-        prev_href=page_href(flt.page - 1) if flt.page > 1 else None,
-        next_href=page_href(flt.page + 1) if more else None,
-        first_row=(flt.page - 1) * queries.PAGE_SIZE + 1,
+        first_href=href() if flt.after or flt.before else None,
+        prev_href=href(before=cursors["before"]) if cursors["before"] else None,
+        next_href=href(after=cursors["after"]) if cursors["after"] else None,
     )
 
 
 def conflicts_page(request: Request) -> Response:
     with read_only(request.app.state.engine) as conn:
         conflicts = queries.conflicts(conn)
-        ids = [i for c in conflicts for i in c["figure_ids"]]
-        sides = {f["figure_id"]: f for f in queries.conflict_figures(conn, ids)}
-    groups = [(c, [_side(sides[i]) for i in c["figure_ids"] if i in sides]) for c in conflicts]
-    return _page(request, "conflicts.html", groups=groups)
+        shown = [queries.shown_sides(c) for c in conflicts]
+        sides = {f["figure_id"]: f for f in queries.conflict_figures(conn, [i for ids in shown for i in ids])}
+    groups = [
+        (c, [_side(sides[i]) for i in ids if i in sides], len(c["figure_ids"]) - len(ids))
+        for c, ids in zip(conflicts, shown, strict=True)
+    ]
+    return _page(
+        request,
+        "conflicts.html",
+        groups=groups,
+        limit=queries.CONFLICTS_SHOWN,
+        sides_shown=queries.SIDES_SHOWN,
+    )
 
 
 def _side(f) -> dict:

@@ -8,8 +8,12 @@ from datetime import date
 from sqlalchemy import Connection, RowMapping, text
 
 from app import vocab
+from app.web import paging
 
-PAGE_SIZE = 50
+PAGE_SIZE = paging.PAGE_SIZE
+# The conflicts page shows the first groups, each with a few sides (every distinct value first):
+# at 10 million figures a group has dozens of reports, and each side reads a window of its text.
+CONFLICTS_SHOWN, SIDES_SHOWN = 100, 6
 # Trust columns (migration 0005): whether a person checked the fact, how it was extracted, and the
 # drafter's confidence and note for the reviewer (NULL when hand-mapped).
 SERIES_SAMPLE = 5_000
@@ -23,36 +27,6 @@ FIGURE_COLUMNS = (
 
 def _rows(conn: Connection, sql: str, **params) -> list[RowMapping]:
     return list(conn.execute(text(sql), params).mappings())
-
-
-REPORTS_PAGE_SIZE = 100
-
-
-def reports(conn: Connection, page: int = 1) -> tuple[list[RowMapping], bool]:
-    """One page of reports, newest first, with their counts of figures, funding items and
-    statements, and of their facts how many are reviewed and how many machine-drafted; and
-    whether another page follows. Review is recorded per report (a drafted mapping is reviewed
-    as a whole), so the counts come from the report's own row, not from a scan of the facts."""
-    rows = _rows(
-        conn,
-        """
-        SELECT r.report_slug, r.title, r.publisher, r.published_on, r.published_as_printed,
-               r.figure_count, r.statement_count,
-               (SELECT count(*) FROM analytics.funding u WHERE u.report_slug = r.report_slug)
-                   AS funding_count,
-               CASE WHEN r.reviewed THEN r.figure_count + r.statement_count ELSE 0 END AS reviewed_count,
-               CASE WHEN r.extraction_method = 'machine_drafted' THEN r.figure_count + r.statement_count
-                    ELSE 0 END AS drafted_count,
-               CASE WHEN NOT r.reviewed THEN r.figure_count + r.statement_count ELSE 0 END
-                   AS unreviewed_count
-        FROM analytics.reports r
-        ORDER BY r.published_on DESC NULLS LAST, r.report_slug
-        LIMIT :limit OFFSET :offset
-        """,
-        limit=REPORTS_PAGE_SIZE + 1,
-        offset=(page - 1) * REPORTS_PAGE_SIZE,
-    )
-    return rows[:REPORTS_PAGE_SIZE], len(rows) > REPORTS_PAGE_SIZE
 
 
 def report(conn: Connection, slug: str) -> RowMapping | None:
@@ -73,7 +47,8 @@ def report_figures(conn: Connection, slug: str) -> list[RowMapping]:
         SELECT f.*, u.funding_source, u.purpose, u.status AS funding_status
         FROM (SELECT {FIGURE_COLUMNS}, {TRUST_COLUMNS} FROM analytics.figures
               WHERE report_slug = :slug) f
-        LEFT JOIN analytics.funding u ON u.funding_id = f.figure_id
+        -- The slug too: it reaches the report's rows by index; funding_id alone is computed text.
+        LEFT JOIN analytics.funding u ON u.report_slug = :slug AND u.funding_id = f.figure_id
         ORDER BY f.char_start, f.char_end DESC, f.figure_id
         """,
         slug=slug,
@@ -99,7 +74,8 @@ class FigureFilter:
     related: bool = True  # the region's successors after the reform and its predecessors too
     year: int | None = None
     status: str = ""
-    page: int = 1
+    after: str = ""  # a figure key (app/web/paging.py): the page starts after it
+    before: str = ""  # or ends before it
 
 
 # Units of the chosen code (either era), plus same-level successors of a pre-reform unit and
@@ -153,30 +129,102 @@ def _figure_where(conn: Connection, flt: FigureFilter) -> tuple[str, dict]:
     return " AND ".join(where), params
 
 
-def figures(conn: Connection, flt: FigureFilter) -> tuple[list[RowMapping], bool]:
-    """One page of figures matching `flt`, and whether another page follows (no count(*)).
-
-    Filtered, they come newest period first. Unfiltered, they come as the view yields them:
-    sorting every figure has no index to use (about 1 s per million figures)."""
-    where, params = _figure_where(conn, flt)
-    order = "ORDER BY f.period_start DESC, f.indicator_code, f.region_code, f.figure_id" if params else ""
-    rows = _rows(
-        conn,
-        f"""
-        SELECT f.figure_id, f.figure_kind, f.report_slug, f.published_on, f.region_code, f.region_name,
-               f.region_level, f.indicator_code, f.indicator_name, f.unit, f.value, f.value_high,
-               f.qualifier, f.status, f.period_start, f.period_end, f.evidence_text,
-               f.reviewed, f.extraction_method, f.confidence
-        FROM analytics.figures f
-        WHERE {where}
-        {order}
-        LIMIT :limit OFFSET :offset
-        """,
-        **params,
-        limit=PAGE_SIZE + 1,
-        offset=(flt.page - 1) * PAGE_SIZE,
+def wanted_region_ids(conn: Connection, flt: FigureFilter) -> list[int]:
+    """The region filter's units as analytics.regions.region_id, for analytics.figure_keys."""
+    return list(
+        conn.execute(
+            text(
+                f"WITH {_REGIONS} SELECT g.region_id FROM wanted w JOIN analytics.regions g"
+                " ON g.region_code = w.region_code AND g.valid_from IS NOT DISTINCT FROM w.valid_from"
+                " ORDER BY 1"
+            ),
+            {"region": flt.region, "related": flt.related},
+        ).scalars()
     )
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def figure_streams(conn: Connection, flt: FigureFilter) -> tuple[list[paging.Stream], list[str], dict]:
+    """The index walks that together yield the filtered figures in page order (one per kind, and
+    per region unit or funding code where one walk cannot serve them), and the conditions common
+    to all (the year)."""
+    extra, params = [], {}
+    if flt.year is not None:
+        extra.append("k.period_start <= :year_end AND k.period_end >= :year_start")
+        params |= {"year_start": date(flt.year, 1, 1), "year_end": date(flt.year, 12, 31)}
+    regions: list[int | None] = wanted_region_ids(conn, flt) if flt.region else [None]
+    kinds: list[tuple[str, list[str], dict]] = []
+    if not flt.indicator.startswith("funding_"):
+        where, values = [], {}
+        if flt.indicator:
+            ids = conn.execute(
+                text("SELECT indicator_id FROM analytics.indicators WHERE indicator_code = :code"),
+                {"code": flt.indicator},
+            ).scalars()
+            values["indicator_id"] = next(iter(ids), None)
+            where.append("k.indicator_id = :indicator_id")
+        # An indicator's or a region's figures are read one status at a time: the indexes are on
+        # (indicator or region, status, period_start, id), so that a status filter is a range too.
+        statuses = [flt.status] if flt.status else list(vocab.STATUSES) if flt.indicator or flt.region else []
+        if not flt.indicator or values["indicator_id"] is not None:
+            for status in statuses or [None]:
+                at = ["k.status = :status"] if status else []
+                kinds.append(("indicator", where + at, {**values, "status": status} if status else values))
+    codes = paging.funding_codes(flt.indicator, flt.status)
+    for code in [None] if codes is None else codes:
+        kinds.append(("funding", ["k.funding_code = :code"] if code else [], {"code": code} if code else {}))
+    streams = []
+    for kind, where, values in kinds:
+        for region in regions:
+            at = ["k.region_id = :region_id"] if region is not None else []
+            streams.append(paging.Stream(kind, (*where, *at), {**values, "region_id": region}))
+    return streams, extra, params
+
+
+def figures(conn: Connection, flt: FigureFilter) -> tuple[list[RowMapping], dict[str, str | None]]:
+    """One page of figures matching `flt`, newest period first, after flt.after or before
+    flt.before (keyset: no OFFSET, no count(*)); and the cursors of the neighbouring pages
+    ({"after": ..., "before": ...}, None where there is none)."""
+    backward = bool(flt.before) and not flt.after
+    cursor = paging.Key.parse(flt.after or flt.before) if (flt.after or flt.before) else None
+    streams, extra, params = figure_streams(conn, flt)
+    keys, more = paging.figure_keys(conn, streams, extra, params, cursor, backward)
+    rows: dict[tuple[str, int], RowMapping] = {}
+    for kind in {k.kind for k in keys}:
+        for row in _rows(
+            conn,
+            """
+            SELECT f.figure_id, f.figure_kind, f.row_id, f.report_slug, f.published_on, f.region_code,
+                   f.region_name, f.region_level, f.indicator_code, f.indicator_name, f.unit, f.value,
+                   f.value_high, f.qualifier, f.status, f.period_start, f.period_end, f.evidence_text,
+                   f.reviewed, f.extraction_method, f.confidence
+            FROM analytics.figures f WHERE f.figure_kind = :kind AND f.row_id = ANY(:ids)
+            """,
+            kind=kind,
+            ids=[k.row_id for k in keys if k.kind == kind],
+        ):
+            rows[(kind, row["row_id"])] = row
+    page = [rows[(k.kind, k.row_id)] for k in keys if (k.kind, k.row_id) in rows]
+    first, last = (str(keys[0]), str(keys[-1])) if keys else (None, None)
+    if backward:
+        cursors = {"before": first if more else None, "after": last}
+    else:
+        cursors = {"before": first if cursor else None, "after": last if more else None}
+    return page, cursors
+
+
+def reports(conn: Connection, after: str = "", before: str = "") -> tuple[list[RowMapping], dict]:
+    """One page of reports, newest first, with their counts of figures, funding items and
+    statements, and of their facts how many are reviewed and how many machine-drafted; and the
+    cursors of the neighbouring pages. Review is recorded per report (a drafted mapping is reviewed
+    as a whole), so the counts come from the report's own row, not from a scan of the facts."""
+    backward = bool(before) and not after
+    cursor = paging.ReportKey.parse(after or before) if (after or before) else None
+    rows, more = paging.reports(conn, cursor, backward)
+    keys = [str(paging.ReportKey(r["published_on"], r["report_slug"])) for r in rows]
+    first, last = (keys[0], keys[-1]) if keys else (None, None)
+    if backward:
+        return rows, {"before": first if more else None, "after": last}
+    return rows, {"before": first if cursor else None, "after": last if more else None}
 
 
 def series_points(conn: Connection, flt: FigureFilter) -> list[RowMapping]:
@@ -258,8 +306,20 @@ def series_choices(conn: Connection) -> list[RowMapping]:
 def conflicts(conn: Connection) -> list[RowMapping]:
     return _rows(
         conn,
-        "SELECT * FROM analytics.conflicts ORDER BY indicator_code, region_code, period_start LIMIT 200",
+        "SELECT * FROM analytics.conflicts ORDER BY indicator_code, region_code, period_start LIMIT :limit",
+        limit=CONFLICTS_SHOWN,
     )
+
+
+def shown_sides(conflict: RowMapping) -> list[str]:
+    """The figure ids of the sides shown for a conflict: one per distinct value, then others, up to
+    SIDES_SHOWN."""
+    ids, values = conflict["figure_ids"], conflict["values"]
+    first = {}
+    for figure_id, value in zip(ids, values, strict=False):
+        first.setdefault(value, figure_id)
+    ordered = list(first.values()) + [i for i in ids if i not in first.values()]
+    return ordered[:SIDES_SHOWN]
 
 
 def conflict_figures(conn: Connection, figure_ids: list[str], window: int = 600) -> list[RowMapping]:
@@ -274,8 +334,10 @@ def conflict_figures(conn: Connection, figure_ids: list[str], window: int = 600)
                substr(r.text, greatest(f.char_start - :window, 0) + 1,
                       f.char_end - greatest(f.char_start - :window, 0) + :window) AS window_text
         FROM analytics.figures f JOIN analytics.reports r USING (report_slug)
-        WHERE f.figure_id = ANY(:ids)
+        WHERE f.report_slug = ANY(:slugs) AND f.figure_id = ANY(:ids)
         """,
+        # figure_id is computed text: the slugs (its part before ':') reach the reports by index.
+        slugs=sorted({i.split(":", 1)[0] for i in figure_ids}),
         ids=figure_ids,
         window=window,
     )

@@ -151,6 +151,8 @@ CONTRACT = {
         "alternative_values",
         "alternative_report_slugs",
     },
+    # The viewer's keyset paging (migration 0010): ids and filter columns, no join.
+    "figure_keys": {"figure_kind", "row_id", "period_start", "indicator_id", "region_id", "status"},
 }
 
 

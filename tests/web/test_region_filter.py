@@ -38,8 +38,8 @@ def with_post_reform_figure(loaded_engine):
 
 def _ids(engine, flt: FigureFilter) -> set[str]:
     with read_only(engine) as conn:
-        rows, more = figures(conn, flt)
-    assert not more
+        rows, cursors = figures(conn, flt)
+    assert cursors == {"before": None, "after": None}  # one page
     return {r["figure_id"] for r in rows}
 
 
