@@ -15,7 +15,7 @@
   reports page, newest first.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-21 23:00:00
 """
 
