@@ -79,7 +79,12 @@ FACT_TABLES = ("observations", "funding", "positions", "statements")
 
 def load_checksum(ref: Reference, report: VerifiedReport) -> str:
     """What decides whether a report must be reloaded: its text, its mapping, the code, the reference data."""
-    parts = (report.report["sha256"], report.report["mapping_sha256"], code_version(), ref.digest)
+    return checksum(ref.digest, report)
+
+
+def checksum(reference_digest: str, report: VerifiedReport) -> str:
+    """load_checksum from the reference data's digest alone: no need to parse the reference data."""
+    parts = (report.report["sha256"], report.report["mapping_sha256"], code_version(), reference_digest)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -139,20 +144,26 @@ def prepare(
             fresh[result.path.name] = result
     verified = [known.get(f.mapping.name) or fresh.get(f.mapping.name) for f in decision.read]
     verified = [r for r in verified if r is not None]
-    # Every article in file order, kept or read, for the checks across files.
+    errors += check_across(seeds_dir, decision, verified)
+    if errors:
+        raise SeedsError(sorted(errors, key=lambda e: str(e.path)))
+    return decision, verified
+
+
+def check_across(seeds_dir: Path, decision: Decision, read: list) -> list[MappingError]:
+    """Slugs unique and person keys naming one person, over every article in file order: the kept
+    ones (as report_files recorded them) and the ones `read` (VerifiedReport or ReadReport)."""
     articles = seeds_dir / ARTICLES_DIR
     entries = [(articles / name, s.slug, s.people) for name, s in decision.kept.items()]
-    entries += [(r.path, r.report["slug"], r.people) for r in verified]
+    entries += [(r.path, r.report["slug"], r.people) for r in read]
     entries.sort(key=lambda e: e[0].name)
+    errors = []
     slugs: dict[str, Path] = {}
     for path, slug, _ in entries:
         if slug in slugs:
             errors.append(MappingError(path, [f"report.slug {slug!r} is already used by {slugs[slug].name}"]))
         slugs[slug] = path
-    errors += people_disagreeing([(path, people) for path, _, people in entries])
-    if errors:
-        raise SeedsError(sorted(errors, key=lambda e: str(e.path)))
-    return decision, verified
+    return errors + people_disagreeing([(path, people) for path, _, people in entries])
 
 
 @dataclass
@@ -186,10 +197,16 @@ def changes(
     clean = frozenset(
         r.report["slug"] for r in verified if stored.get(r.report["slug"]) == load_checksum(ref(), r)
     )
-    loading = [r for r in verified if r.report["slug"] not in clean]
+    return change_of(decision, verified, clean, db_slugs)
+
+
+def change_of(decision: Decision, read: list, clean: frozenset[str], db_slugs: set[str]) -> Change:
+    """What a run changes, given the reports it `read` and those of them that are `clean`."""
+    slugs = [r.report["slug"] for r in read]
+    loading = [r for r in read if r.report["slug"] not in clean]
     present = {s.slug for s in decision.kept.values()} | set(slugs)
     by_name = [(name, s.people) for name, s in decision.kept.items()]
-    by_name += [(r.path.name, r.people) for r in verified]
+    by_name += [(r.path.name, r.people) for r in read]
     by_name.sort(key=lambda e: e[0])
     return Change(
         clean=clean,
@@ -201,12 +218,10 @@ def changes(
     )
 
 
-def count_kept(
-    result: SyncResult, decision: Decision, verified: list[VerifiedReport], change: Change
-) -> None:
+def count_kept(result: SyncResult, decision: Decision, read: list, change: Change) -> None:
     """Rows of reports not re-merged are unchanged without a look: count them from what is known."""
     result.of("reports").unchanged += len(decision.kept) + len(change.clean)
     for table in FACT_TABLES:
         counts = result.of(table)
         counts.unchanged += sum(s.fact_counts.get(table, 0) for s in decision.kept.values())
-        counts.unchanged += sum(len(getattr(r, table)) for r in verified if r.report["slug"] in change.clean)
+        counts.unchanged += sum(r.counts[table] for r in read if r.report["slug"] in change.clean)
