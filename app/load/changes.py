@@ -171,7 +171,7 @@ class Change:
     """What a run changes, by report slug."""
 
     clean: frozenset[str]  # read, but their load checksum is unchanged: their rows stay
-    loading: list[VerifiedReport]
+    loading: list  # VerifiedReport, or (a streamed load) slugs
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -180,7 +180,8 @@ class Change:
     @property
     def dirty(self) -> list[str]:
         """Slugs whose report and fact rows are pruned and re-merged."""
-        return sorted({r.report["slug"] for r in self.loading} | set(self.removed))
+        loading = {r if isinstance(r, str) else r.report["slug"] for r in self.loading}
+        return sorted(loading | set(self.removed))
 
 
 def changes(

@@ -5,6 +5,7 @@ Extract and verify happen before the database is touched, so a bad file writes n
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,29 +13,27 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from app.db import acquire_load_lock, upgrade_schema
-from app.load import tables
+from app.load import corpus, tables
 from app.load.changes import (
     ARTICLES_DIR,
     FACT_TABLES,
     Change,
     Progress,
     SeedsError,
-    change_of,
     changes,
-    check_across,
-    count_kept,
     load_checksum,
     people_disagreeing,
     reference_reader,
     scan,
 )
+from app.load.corpus import last_load
 from app.load.derived import refresh_derived
-from app.load.files import Decision, decide, load_context, read_stored, record
+from app.load.files import Decision, load_context, read_stored
 from app.load.parallel import verify_many
 from app.load.refusals import REFUSALS, describe, driver_error, find_refused, locate
 from app.load.runs import fail_run, finish_run, start_run
 from app.load.stream import STAGED, Stager, read_and_stage
-from app.load.sync import Counts, SyncResult, merge_staged, stage
+from app.load.sync import Counts, SyncResult, create_stage, merge_staged, stage
 from app.mapping.verify import VerifiedReport, verify_file
 from app.reference.catalog import Reference, read_reference
 from app.reference.errors import MappingError
@@ -238,22 +237,26 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
     is verified, then migrate, lock, and apply. Raises _StoredChanged when another loader
     committed meanwhile (the staged rows may be stale: this transaction is rolled back)."""
     digest, mappings, ref, context = run["digest"], run["mappings"], run["ref"], run["context"]
-    with engine.connect() as conn:
-        stored, db_slugs = read_stored(conn)
-        db_checksums = _checksums(conn, stored, mappings, full)
     progress.phase("scan", len(mappings))
-    decision = decide(mappings, stored, context, full)
+    with engine.connect() as short:
+        before = last_load(short)
+        decision = corpus.decide(short, mappings, context, full)
+        db_checksums = _checksums(short, decision)
     progress.advance(len(mappings))
     timings: dict[str, float] = {}
     with engine.connect() as conn:
         conn.begin()
-        # Until the schema is migrated this transaction creates temp stages only: it holds no
+        # Until the schema is migrated this transaction creates temp tables only: it holds no
         # lock a migration (on another connection) would wait for.
         stager = Stager(conn, digest)
         streamed = read_and_stage(
-            stager, seeds_dir, ref, decision, run["known"], db_checksums, workers, progress
+            stager, seeds_dir, ref, decision.read, run["known"], db_checksums, workers, progress
         )
-        errors = streamed.errors + check_across(seeds_dir, decision, streamed.read)
+        with contextlib.ExitStack() as stack:
+            kept_conn = stack.enter_context(engine.connect()) if decision.kept else None
+            errors = streamed.errors + corpus.check_across_in_db(
+                conn, kept_conn, seeds_dir / ARTICLES_DIR, mappings, decision
+            )
         if errors:
             raise SeedsError(sorted(errors, key=lambda e: str(e.path)))
         upgrade_schema(engine, wait)  # after verifying: bad files leave even the schema as it was
@@ -261,20 +264,24 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
         run_id = run["run_id"] = run["run_id"] or start_run(engine)
         try:
             acquire_load_lock(conn, wait)
-            stored_now, db_slugs = read_stored(conn)
-            if stored_now != stored:
+            if last_load(conn) != before:
                 raise _StoredChanged
-            change = change_of(decision, streamed.read, streamed.clean, db_slugs)
+            corpus.record_names(conn, mappings, decision.read)
+            change = corpus.change_in_db(conn, streamed.clean)
             progress.phase("sync", len(change.loading))
             # Reference tables are synced when the reference data or code changed since every
             # kept report was loaded (then every report is read again too), or on a full load.
-            same = stored_now and all(s.context == context for s in stored_now.values())
+            same = conn.execute(
+                text("SELECT EXISTS (SELECT 1 FROM report_files) AND NOT EXISTS"
+                     " (SELECT 1 FROM report_files WHERE context <> :c)"),
+                {"c": context},
+            ).scalar()  # fmt: skip
             reference = full or not same
             result = _apply(conn, ref, stager, change, reference, run_id)
             if not reference:
                 _count_reference_rows(conn, result)
-            count_kept(result, decision, streamed.read, change)
-            record(conn, decision, streamed.read, context, sorted(change.removed))
+            corpus.count_kept_in_db(conn, result)
+            corpus.record_in_db(conn, decision, context, change.removed)
             progress.advance(len(change.loading))
             changed = conn.execute(text("SELECT id FROM reports WHERE load_run_id = :r"), {"r": run_id})
             derived_began = time.perf_counter()
@@ -299,17 +306,30 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
         "total": finished - began,
     }
     ref_read = ref.cache_info().currsize if hasattr(ref, "cache_info") else 1
-    collected = Collected(ref() if ref_read else None, streamed.read, run["unmapped"])
-    total = len(decision.kept) + len(streamed.read)
+    collected = Collected(ref() if ref_read else None, [ReadFile(p) for p in decision.read], run["unmapped"])
+    total = decision.kept + streamed.read
     return LoadReport(run_id, result, collected, finished - began, total, change, timings)
 
 
-def _checksums(conn, stored: dict, mappings: list[Path], full: bool) -> dict[str, str]:
-    """slug -> load_checksum of the reports an article re-read may leave unchanged (every one on a
-    full load or a new context; none on a first load): those are not staged again."""
-    if not stored or all(p.name not in stored for p in mappings):
+@dataclass(slots=True)
+class ReadFile:
+    """A mapping file this run read (LoadReport.collected.reports on a streamed load)."""
+
+    path: Path
+
+
+def _checksums(conn, decision: corpus.FileDecision) -> dict[str, str]:
+    """slug -> load_checksum of the reports the articles re-read held (none on a first load):
+    those whose checksum is unchanged are not staged again."""
+    if not decision.loaded_before or not decision.read:
         return {}
-    rows = conn.execute(text("SELECT slug, load_checksum FROM reports WHERE load_checksum IS NOT NULL"))
+    rows = conn.execute(
+        text(
+            "SELECT r.slug, r.load_checksum FROM reports r JOIN report_files f USING (slug)"
+            " WHERE f.mapping_file = ANY(:names) AND r.load_checksum IS NOT NULL"
+        ),
+        {"names": [p.name for p in decision.read]},
+    )
     return dict(rows.all())
 
 
@@ -317,11 +337,13 @@ def _apply(conn, ref, stager: Stager, change: Change, reference: bool, run_id: i
     """Stage the people (and the reference tables when they are synced), then prune and write
     every table from its stage, parents first. Reports new to the database, and their facts, are
     inserted without a MERGE when no report of the run was in the database before."""
-    steps = plan(ref() if reference else None, [], people=change.people, reference=reference)
     staged = dict(stager.staged)
-    for spec, rows in steps:
-        if spec.table not in staged:  # the reports and facts are staged already
-            staged[spec.table] = stage(conn, spec, rows)
+    if reference:
+        for spec, rows in plan(ref(), [], people=[], reference=True):
+            if spec.table in REFERENCE_TABLES:
+                staged[spec.table] = stage(conn, spec, rows)
+    create_stage(conn, tables.PEOPLE)
+    staged["people"] = corpus.stage_people(conn)
     specs = [spec for spec in tables.ALL if spec.table in staged]
     new_only = frozenset(s.table for s in STAGED) if not change.changed else frozenset()
     return merge_staged(conn, specs, staged, run_id, {"dirty": change.dirty}, new_only)

@@ -3,9 +3,9 @@
 Verified reports arrive one at a time (from the process pool, in file order); their rows are
 COPYed into the load transaction's temp stages a batch at a time and dropped, so memory stays flat
 however many articles are read, and the parent stages while the workers verify. What the load
-still needs of a report afterwards (slug, people, fact counts, file signals: the checks across
-files and report_files) is a ReadReport of a few hundred bytes. Nothing reaches the real tables
-here: the caller applies the stages only once every file is verified and found good.
+still needs of a report afterwards (its report_files row: slug, people, fact counts, file signals)
+goes to `stage_read` (app/load/corpus.py). Nothing reaches the real tables here: the caller
+applies the stages only once every file is verified and found good.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from sqlalchemy import Connection
 
 from app.load import tables
 from app.load.changes import FACT_TABLES, Progress, checksum
-from app.load.files import ArticleFiles, Decision
+from app.load.corpus import READ_COLUMNS, read_row
+from app.load.files import ArticleFiles
 from app.load.parallel import verify_many
 from app.load.sync import analyze_stage, copy_rows, create_stage
 from app.mapping.verify import VerifiedReport
@@ -28,51 +29,31 @@ from app.reference.errors import MappingError
 
 STAGED = (tables.REPORTS, tables.OBSERVATIONS, tables.FUNDING, tables.POSITIONS, tables.STATEMENTS)
 BATCH = 100  # reports per COPY round: ~1-2 MB of rows
-_REPORT_KEYS = ("slug", "source_file", "sha256", "mapping_sha256")
-
-
-@dataclass
-class ReadReport:
-    """What a load keeps of a report it read, once its rows are staged (or found unchanged)."""
-
-    path: Path
-    report: dict  # the report row's keys in _REPORT_KEYS: no text
-    people: list[dict]
-    counts: dict[str, int]  # fact rows per table
-    files: ArticleFiles  # stat signals when read
-    hashes: tuple[str, str]  # SHA-256 of the mapping and text files
-
-    @classmethod
-    def of(cls, report: VerifiedReport) -> ReadReport:
-        files = ArticleFiles.stat(report.path)
-        return cls(
-            report.path,
-            {k: report.report[k] for k in _REPORT_KEYS},
-            report.people,
-            {t: len(getattr(report, t)) for t in FACT_TABLES},
-            files,
-            files.hashes(),
-        )
 
 
 class Stager:
-    """The report and fact stages of one transaction, filled a batch at a time."""
+    """The report and fact stages of one transaction, and stage_read, filled a batch at a time."""
 
     def __init__(self, conn: Connection, digest: str, batch: int = BATCH):
         self.conn, self.digest, self.batch = conn, digest, batch
         for spec in STAGED:
             create_stage(conn, spec)
+        cols = ", ".join(f"{name} {sqltype}" for name, sqltype in READ_COLUMNS)
+        self.raw = conn.connection.driver_connection
+        self.raw.execute(f"CREATE TEMP TABLE stage_read ({cols}) ON COMMIT DROP")
         self.rows: dict[str, list[dict]] = {spec.table: [] for spec in STAGED}
+        self.read_rows: list[tuple] = []
         self.staged = dict.fromkeys(self.rows, 0)
-        self.pending = 0
-        self.seconds = 0.0  # time spent COPYing: part of the load's database work
+        self.seconds = 0.0  # time spent COPYing reports and facts: part of the load's database work
 
     def add(self, report: VerifiedReport, load_checksum: str) -> None:
         self.rows["reports"].append(report.report | {"load_checksum": load_checksum})
         for table in FACT_TABLES:
             self.rows[table].extend(getattr(report, table))
-        self.pending += 1
-        if self.pending >= self.batch:
+
+    def add_read(self, row: tuple) -> None:
+        self.read_rows.append(row)
+        if len(self.read_rows) >= self.batch:
             self.flush()
 
     def flush(self) -> None:
@@ -81,8 +62,12 @@ class Stager:
             if self.rows[spec.table]:
                 self.staged[spec.table] += copy_rows(self.conn, spec, self.rows[spec.table])
                 self.rows[spec.table] = []
-        self.pending = 0
         self.seconds += time.perf_counter() - began
+        if self.read_rows:
+            with self.raw.cursor() as cur, cur.copy("COPY stage_read FROM STDIN") as copy:
+                for row in self.read_rows:
+                    copy.write_row(row)
+            self.read_rows = []
 
     def finish(self) -> None:
         self.flush()
@@ -90,11 +75,12 @@ class Stager:
         for spec in STAGED:
             analyze_stage(self.conn, spec)
         self.seconds += time.perf_counter() - began
+        self.raw.execute("ANALYZE stage_read")
 
 
 @dataclass
 class Streamed:
-    read: list[ReadReport]  # every report read, in file order
+    read: int  # reports read (verified good)
     clean: frozenset[str]  # read, but unchanged (same load checksum as the database's): not staged
     errors: list[MappingError]
 
@@ -103,30 +89,33 @@ def read_and_stage(
     stager: Stager,
     seeds_dir: Path,
     ref: Callable[[], Reference],
-    decision: Decision,
+    todo: list[Path],
     known: dict[str, VerifiedReport],
     db_checksums: dict[str, str],
     workers: int | None,
     progress: Progress,
 ) -> Streamed:
-    """Verify every article `decision` reads (`known`: verified already) and stage the changed
-    ones; collect every bad file. After the first bad file nothing more is staged (the load will
-    be refused), but every file is still verified so that all bad files are named together."""
-    todo = [f.mapping for f in decision.read]
+    """Verify the articles `todo` (`known`: verified already), stage the changed ones, and record
+    every good one in stage_read; collect every bad file. After the first bad file no more rows
+    are staged (the load will be refused), but every file is still verified and recorded, so
+    that all bad files, and the checks across files, are reported together."""
     progress.phase("verify", len(todo))
     fresh = verify_many([p for p in todo if p.name not in known], seeds_dir, ref, workers, progress.advance)
-    read, clean, errors = [], set(), []
+    read, clean, errors = 0, set(), []
     for path in todo:
         result = known.get(path.name) or next(fresh)
         if isinstance(result, MappingError):
             errors.append(result)
             continue
         slug, load_checksum = result.report["slug"], checksum(stager.digest, result)
-        if db_checksums.get(slug) == load_checksum:
+        unchanged = db_checksums.get(slug) == load_checksum
+        if unchanged:
             clean.add(slug)
         elif not errors:
             stager.add(result, load_checksum)
-        read.append(ReadReport.of(result))
-    if not errors:
-        stager.finish()
+        files = ArticleFiles.stat(result.path)
+        counts = {t: len(getattr(result, t)) for t in FACT_TABLES}
+        stager.add_read(read_row(files, files.hashes(), result.report, result.people, counts, unchanged))
+        read += 1
+    stager.finish()
     return Streamed(read, frozenset(clean), errors)
