@@ -20,7 +20,8 @@ from app.load.parallel import verify_many
 from app.load.runs import code_version
 from app.load.sync import SyncResult
 from app.mapping.verify import VerifiedReport
-from app.reference.catalog import Reference, read_reference, reference_digest
+from app.reference.cache import read_reference_cached
+from app.reference.catalog import Reference, reference_digest
 from app.reference.errors import MappingError
 from app.vn.normalize import normalize_name
 
@@ -94,7 +95,7 @@ def reference_reader(seeds_dir: Path) -> Callable[[], Reference]:
     @cache
     def read() -> Reference:
         try:
-            return read_reference(seeds_dir)
+            return read_reference_cached(seeds_dir)
         except MappingError as exc:
             raise SeedsError([exc]) from None
 

@@ -17,7 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from app.mapping.verify import VerifiedReport, verify_file
-from app.reference.catalog import Reference, read_reference
+from app.reference.cache import read_reference_cached
+from app.reference.catalog import Reference
 from app.reference.errors import MappingError
 
 # Below this many files a pool costs more to start (each worker imports the app) than it saves.
@@ -38,7 +39,7 @@ def default_workers() -> int:
 
 def _init(seeds_dir: str) -> None:
     global _worker_ref
-    _worker_ref = read_reference(Path(seeds_dir))
+    _worker_ref = read_reference_cached(Path(seeds_dir))
 
 
 def _verify_one(path: Path, ref: Reference) -> VerifiedReport | MappingError:
