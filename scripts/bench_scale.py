@@ -139,11 +139,19 @@ def load_measured(url: str, seeds: Path, *args: str) -> tuple[float, dict, str, 
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     peak = {"rss": 0, "pss": 0}
+    trace = os.environ.get("BENCH_TRACE")  # a file: one line of memory every 5 s (a long run's course)
 
     def sample() -> None:
+        last = 0.0
         while proc.poll() is None:
             rss, pss = _tree_memory_kb(proc.pid)
             peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
+            if trace and time.perf_counter() - last >= 5:
+                last = time.perf_counter()
+                with open(trace, "a", encoding="utf-8") as out:
+                    out.write(f"{last - began:8.0f} s  rss {rss / 1024:6.0f} MB  pss {pss / 1024:6.0f} MB"
+                              f"  peak rss {peak['rss'] / 1024:6.0f}  pss {peak['pss'] / 1024:6.0f}"
+                              f"  load {_load_average():5.2f}  {' '.join(args)}\n")  # fmt: skip
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
