@@ -361,7 +361,7 @@ def _count_reference_rows(conn, result: SyncResult) -> None:
 
 
 def _explain_refusal(
-    engine: Engine, seeds_dir: Path, run: dict, decision: Decision, run_id: int, exc: BaseException, workers
+    engine: Engine, seeds_dir: Path, run: dict, decision, run_id: int, exc: BaseException, workers
 ) -> LoadRefused | None:
     """A LoadRefused naming the file and fact of every row the database refused; None when
     `exc` is no refusal of rows (a lost connection, an interrupt...). See app/load/refusals.py.
@@ -374,7 +374,7 @@ def _explain_refusal(
     table = error.diag.table_name or "?"
     reason = f"the database refused a row of table {table}: {error.diag.message_primary}"
     known = run["known"]
-    paths = [f.mapping for f in decision.read]
+    paths = list(decision.read)
     fresh = verify_many([p for p in paths if p.name not in known], seeds_dir, run["ref"], workers)
     reports = [known.get(p.name) or next(fresh) for p in paths]
     collected = Collected(run["ref"](), [r for r in reports if isinstance(r, VerifiedReport)], [])
