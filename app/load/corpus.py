@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, text
 
-from app.load.changes import FACT_TABLES, Change, check_across
+from app.load.changes import FACT_TABLES, Change, check_across, names_of
 from app.load.files import ArticleFiles, Stored
 from app.load.sync import SyncResult
 from app.reference.errors import MappingError
@@ -66,7 +66,7 @@ def last_load(conn: Connection) -> int:
 def decide(conn: Connection, mappings: list[Path], context: str, full: bool) -> FileDecision:
     """Sort `mappings` into articles to read and to keep, as files.decide does, in SQL."""
     if not has_report_files(conn):
-        return FileDecision(read=list(mappings))
+        return FileDecision(read=mappings)  # every one (a FileList stays a FileList)
     raw = _raw(conn)
     with raw.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS scan_files")
@@ -156,7 +156,7 @@ def check_across_in_db(
                 " AND mapping_file = ANY(:present) AND (slug = ANY(:slugs) OR EXISTS"
                 " (SELECT 1 FROM jsonb_array_elements(r.people) p WHERE p->>'key' = ANY(:keys)))"
             ),
-            {"read": list(entries), "present": [p.name for p in mappings], "slugs": slugs, "keys": keys},
+            {"read": list(entries), "present": names_of(mappings), "slugs": slugs, "keys": keys},
         ).all()
         entries |= {name: (slug, people) for name, slug, people in kept}
     slug_count: dict[str, int] = {}

@@ -98,7 +98,7 @@ def verify_many(
             yield _verify_one(path, reference)
             advance(1)
         return
-    chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    chunks = (paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK))  # Paths made as sent
     context = multiprocessing.get_context("spawn")
     with (
         _lean_children(),
@@ -107,7 +107,7 @@ def verify_many(
         ) as pool,
     ):
         pending: deque = deque()
-        todo = iter(chunks)
+        todo = chunks
         for chunk in todo:
             pending.append(pool.submit(_verify_chunk, chunk))
             if len(pending) >= workers * WINDOW:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -306,7 +307,7 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
         "total": finished - began,
     }
     ref_read = ref.cache_info().currsize if hasattr(ref, "cache_info") else 1
-    collected = Collected(ref() if ref_read else None, [ReadFile(p) for p in decision.read], run["unmapped"])
+    collected = Collected(ref() if ref_read else None, _ReadFiles(decision.read), run["unmapped"])
     total = decision.kept + streamed.read
     return LoadReport(run_id, result, collected, finished - began, total, change, timings)
 
@@ -316,6 +317,22 @@ class ReadFile:
     """A mapping file this run read (LoadReport.collected.reports on a streamed load)."""
 
     path: Path
+
+
+class _ReadFiles(Sequence[ReadFile]):
+    """The files a run read, as ReadFiles made on demand (a first load reads the whole corpus)."""
+
+    def __init__(self, paths: Sequence[Path]):
+        self.paths = paths
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, index):
+        return ReadFile(self.paths[index])
+
+    def __iter__(self):
+        return (ReadFile(p) for p in self.paths)
 
 
 def _checksums(conn, decision: corpus.FileDecision) -> dict[str, str]:

@@ -100,7 +100,8 @@ def read_and_stage(
     are staged (the load will be refused), but every file is still verified and recorded, so
     that all bad files, and the checks across files, are reported together."""
     progress.phase("verify", len(todo))
-    fresh = verify_many([p for p in todo if p.name not in known], seeds_dir, ref, workers, progress.advance)
+    unknown = [p for p in todo if p.name not in known] if known else todo
+    fresh = verify_many(unknown, seeds_dir, ref, workers, progress.advance)
     read, clean, errors = 0, set(), []
     for path in todo:
         result = known.get(path.name) or next(fresh)
