@@ -136,13 +136,21 @@ def check_across_in_db(
     if kept_conn is None or not decision.kept:
         # Nothing kept (a first load): only the read entries of a slug used twice or of a key
         # spelled two ways are fetched, never the whole run's.
-        rows = raw.execute(
-            """SELECT mapping_file, slug, people FROM stage_read s
-                WHERE slug IN (SELECT slug FROM stage_read GROUP BY slug HAVING count(*) > 1)
-                   OR EXISTS (SELECT 1 FROM jsonb_array_elements(s.people) p WHERE p->>'key' IN (
-                       SELECT q->>'key' FROM stage_read, jsonb_array_elements(people) q
-                        GROUP BY 1 HAVING count(DISTINCT q->>'full_name') > 1))"""
-        ).fetchall()
+        dup = [r[0] for r in raw.execute("SELECT slug FROM stage_read GROUP BY slug HAVING count(*) > 1")]
+        plural = [
+            r[0]
+            for r in raw.execute(
+                "SELECT q->>'key' FROM stage_read, jsonb_array_elements(people) q"
+                " GROUP BY 1 HAVING count(DISTINCT q->>'full_name') > 1"
+            )
+        ]
+        rows = []
+        if dup or plural:
+            rows = raw.execute(
+                "SELECT mapping_file, slug, people FROM stage_read s WHERE slug = ANY(%(dup)s) OR EXISTS"
+                " (SELECT 1 FROM jsonb_array_elements(s.people) p WHERE p->>'key' = ANY(%(plural)s))",
+                {"dup": dup, "plural": plural},
+            ).fetchall()
         entries = {name: (slug, people) for name, slug, people in rows}
     else:
         # The read entries' slugs and keys are few on an incremental run.
@@ -150,11 +158,15 @@ def check_across_in_db(
         entries = {name: (slug, people) for name, slug, people in rows}
         slugs = [slug for slug, _ in entries.values()]
         keys = sorted({p["key"] for _, people in entries.values() for p in people})
+        # Arrays joined as sets (unnest): `= ANY(array)` would compare every row with every name.
         kept = kept_conn.execute(
             text(
-                "SELECT mapping_file, slug, people FROM report_files r WHERE mapping_file <> ALL(:read)"
-                " AND mapping_file = ANY(:present) AND (slug = ANY(:slugs) OR EXISTS"
-                " (SELECT 1 FROM jsonb_array_elements(r.people) p WHERE p->>'key' = ANY(:keys)))"
+                """SELECT r.mapping_file, r.slug, r.people FROM report_files r
+                     JOIN unnest(CAST(:present AS text[])) AS f(name) ON f.name = r.mapping_file
+                    WHERE r.mapping_file NOT IN (SELECT unnest(CAST(:read AS text[])))
+                      AND (r.slug IN (SELECT unnest(CAST(:slugs AS text[]))) OR EXISTS (
+                           SELECT 1 FROM jsonb_array_elements(r.people) p
+                            WHERE p->>'key' IN (SELECT unnest(CAST(:keys AS text[])))))"""
             ),
             {"read": list(entries), "present": names_of(mappings), "slugs": slugs, "keys": keys},
         ).all()
@@ -208,8 +220,8 @@ def change_in_db(conn: Connection, clean: frozenset[str]) -> Change:
     removed = [
         r[0]
         for r in raw.execute(
-            f"""SELECT slug FROM reports WHERE slug NOT IN (SELECT slug FROM stage_read)
-                  AND slug NOT IN (SELECT slug FROM ({_KEPT}) k) ORDER BY slug"""
+            f"""SELECT slug FROM reports r WHERE NOT EXISTS (SELECT 1 FROM stage_read s WHERE s.slug = r.slug)
+                  AND NOT EXISTS (SELECT 1 FROM ({_KEPT}) k WHERE k.slug = r.slug) ORDER BY slug"""
         )
     ]
     change = Change(clean=clean, loading=[])
@@ -257,11 +269,9 @@ def count_kept_in_db(conn: Connection, result: SyncResult) -> None:
 def record_in_db(conn: Connection, decision: FileDecision, context: str, gone: list[str]) -> None:
     """report_files for what this load read (from stage_read), touched and removed (`gone`: slugs)."""
     raw = _raw(conn)
-    raw.execute(
-        "DELETE FROM report_files"
-        " WHERE mapping_file IN (SELECT mapping_file FROM stage_read) OR slug = ANY(%s)",
-        (gone,),
-    )
+    # Two statements: an OR of the two conditions could not be an anti-join.
+    raw.execute("DELETE FROM report_files r USING stage_read s WHERE r.mapping_file = s.mapping_file")
+    raw.execute("DELETE FROM report_files WHERE slug = ANY(%s)", (gone,))
     columns = [c for c, _ in READ_COLUMNS if c != "clean"]
     raw.execute(
         f"INSERT INTO report_files ({', '.join(columns)}, context)"

@@ -23,6 +23,7 @@ from app.load.changes import (
     SeedsError,
     changes,
     load_checksum,
+    names_of,
     people_disagreeing,
     reference_reader,
     scan,
@@ -343,9 +344,10 @@ def _checksums(conn, decision: corpus.FileDecision) -> dict[str, str]:
     rows = conn.execute(
         text(
             "SELECT r.slug, r.load_checksum FROM reports r JOIN report_files f USING (slug)"
-            " WHERE f.mapping_file = ANY(:names) AND r.load_checksum IS NOT NULL"
+            " JOIN unnest(CAST(:names AS text[])) AS n(name) ON n.name = f.mapping_file"
+            " WHERE r.load_checksum IS NOT NULL"
         ),
-        {"names": [p.name for p in decision.read]},
+        {"names": names_of(decision.read)},
     )
     return dict(rows.all())
 
