@@ -93,7 +93,7 @@ def verify_many(
     workers = workers or default_workers()
     advance = advance or (lambda n: None)
     if workers <= 1 or len(paths) < POOL_THRESHOLD:
-        reference = ref() if callable(ref) else ref
+        reference = (ref() if callable(ref) else ref) if paths else None
         for path in paths:
             yield _verify_one(path, reference)
             advance(1)
