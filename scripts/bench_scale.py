@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import io
+import json
 import os
 import re
 import resource
@@ -87,37 +89,70 @@ def fresh_database(server: str):
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident set of a process and all its descendants (Linux /proc), in KB."""
-    total = 0
-    pids = [pid]
-    while pids:
-        p = pids.pop()
+def _tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants (Linux /proc)."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
         with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
             for task in Path(f"/proc/{p}/task").iterdir():
-                children = (task / "children").read_text().split()
-                pids.extend(int(c) for c in children)
-    return total
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+def _tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of a process tree in KB. The sum of RSS counts every page shared by the loader
+    and its workers (the interpreter, libraries) once per process; PSS divides each shared page
+    among the processes that map it, so its sum is the tree's real share of memory."""
+    rss = pss = 0
+    for p in _tree_pids(pid):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+    return rss, pss
+
+
+def _load_average() -> float:
+    return os.getloadavg()[0]
 
 
 def load(url: str, seeds: Path, *args: str) -> tuple[float, float, str]:
     """Run `povertydb load-seeds`; return (seconds, peak RSS of its process tree in MB, output)."""
+    seconds, memory, out, _ = load_measured(url, seeds, *args)
+    return seconds, memory["rss"], out
+
+
+def load_measured(url: str, seeds: Path, *args: str) -> tuple[float, dict, str, dict]:
+    """Run `povertydb load-seeds`; return its seconds, the peaks of its process tree's memory
+    ({"rss": MB, "pss": MB}, sampled every 0.1 s), its output, and its seconds by part
+    (POVERTYDB_TIMINGS: stage, apply, report_and_facts, derived, total)."""
     exe = Path(sys.executable).with_name("povertydb")
-    env = {**os.environ, "DATABASE_URL": url}
+    timings = Path(tempfile.mkstemp(prefix="bench-timings-", suffix=".json")[1])
+    env = {**os.environ, "DATABASE_URL": url, "POVERTYDB_TIMINGS": str(timings)}
     began = time.perf_counter()
     proc = subprocess.Popen(
         [str(exe), "load-seeds", "--seeds-dir", str(seeds), *args],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-    peak = [0]
+    peak = {"rss": 0, "pss": 0}
+    trace = os.environ.get("BENCH_TRACE")  # a file: one line of memory every 5 s (a long run's course)
 
     def sample() -> None:
+        last = 0.0
         while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
-            time.sleep(0.05)
+            rss, pss = _tree_memory_kb(proc.pid)
+            peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
+            if trace and time.perf_counter() - last >= 5:
+                last = time.perf_counter()
+                with open(trace, "a", encoding="utf-8") as out:
+                    out.write(f"{last - began:8.0f} s  rss {rss / 1024:6.0f} MB  pss {pss / 1024:6.0f} MB"
+                              f"  peak rss {peak['rss'] / 1024:6.0f}  pss {peak['pss'] / 1024:6.0f}"
+                              f"  load {_load_average():5.2f}  {' '.join(args)}\n")  # fmt: skip
+            time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -126,7 +161,42 @@ def load(url: str, seeds: Path, *args: str) -> tuple[float, float, str]:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"load-seeds failed:\n{out}")
-    return seconds, peak[0] / 1024, out
+    parts = json.loads(timings.read_text() or "{}")
+    timings.unlink()
+    return seconds, {k: v / 1024 for k, v in peak.items()}, out, parts
+
+
+# Each table's foreign keys, replaced by the natural keys they point at: two loads may number
+# rows differently (ids come from sequences), yet hold the same rows.
+_NATURAL = {
+    "reports": {},
+    "observations": {"report_id": "reports.slug", "indicator_id": "indicators.code",
+                     "region_id": "regions.code", "program_id": "programs.code"},
+    "funding": {"report_id": "reports.slug", "region_id": "regions.code", "program_id": "programs.code"},
+    "positions": {"report_id": "reports.slug", "person_id": "people.key", "region_id": "regions.code"},
+    "statements": {"report_id": "reports.slug", "person_id": "people.key", "region_id": "regions.code"},
+}  # fmt: skip
+
+
+def rows_digest(url: str) -> str:
+    """One digest of every report and fact row, ids replaced by natural keys: equal digests,
+    same rows."""
+    digest = hashlib.sha256()
+    with psycopg.connect(_libpq(url)) as conn:
+        for table in COPIED_TABLES:
+            keys = _NATURAL[table]
+            joins = " ".join(
+                f"LEFT JOIN {ref.split('.')[0]} j{i} ON j{i}.id = t.{col}"
+                for i, (col, ref) in enumerate(keys.items())
+            )
+            natural = ", ".join(
+                f"'{col}', j{i}.{ref.split('.')[1]}" for i, (col, ref) in enumerate(keys.items())
+            )
+            row = f"(to_jsonb(t) - 'id' - 'load_run_id' || jsonb_build_object({natural}))::text"
+            rows = f"SELECT {row} AS j FROM {table} t {joins}"
+            (part,) = conn.execute(f"SELECT md5(string_agg(j, E'\\n' ORDER BY j)) FROM ({rows}) x").fetchone()
+            digest.update(f"{table}:{part}\n".encode())
+    return digest.hexdigest()
 
 
 def database_part(url: str) -> float:
@@ -162,13 +232,63 @@ def raw_copy(url: str) -> float:
 
 
 def edit_one(seeds: Path) -> None:
-    """Change one figure's status in the first article (a real change of one row)."""
+    """Edit the first article's mapping (a comment: the file and its checksum change)."""
     path = sorted((seeds / "articles").glob("*.yaml"))[0]
     text = path.read_text(encoding="utf-8")
     path.write_text(text + "\n# edited by bench_scale\n", encoding="utf-8")
 
 
-def bench(n: int, repeat: int, workers: bool) -> dict[str, float]:
+def unedit_one(seeds: Path) -> None:
+    """Undo edit_one, so that a later first load reads the corpus it was made as."""
+    path = sorted((seeds / "articles").glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.removesuffix("\n# edited by bench_scale\n"), encoding="utf-8")
+
+
+def _first_noop_edit(server: str, seeds: Path, note, edit: bool, copy: bool) -> None:
+    """First load on 2 workers, its memory and database part (against a raw COPY of the same
+    report and fact rows), then a no-op reload and (with `edit`) a one-edit reload."""
+    with fresh_database(server) as url:
+        note("load average at first load", _load_average())
+        first, memory, _, parts = load_measured(url, seeds, "--workers", "2")
+        note("first load (2 workers) s", first)
+        note("peak RSS MB", memory["rss"])
+        note("peak PSS MB", memory["pss"])
+        note("first load: database part s", parts["stage"] + parts["apply"])
+        note("first load: report+fact part s", parts["report_and_facts"])
+        note("first load: kept views (derived) s", parts["derived"])
+        if copy:
+            note("raw COPY of the same rows s", raw_copy(url))
+        noop, memory, out, _ = load_measured(url, seeds)
+        assert "No changes" in out, out
+        note("no-op reload s", noop)
+        note("peak RSS MB", memory["rss"])
+        note("peak PSS MB", memory["pss"])
+        if edit:
+            edit_one(seeds)
+            note("load average at one edit", _load_average())
+            seconds, memory, _, _ = load_measured(url, seeds)
+            note("one-edit reload s", seconds)
+            note("peak RSS MB", memory["rss"])
+            note("peak PSS MB", memory["pss"])
+            unedit_one(seeds)
+
+
+def _one_against_two_workers(server: str, seeds: Path, note) -> None:
+    """First loads on 1 and on 2 workers, back to back, and whether they wrote the same rows."""
+    digests = {}
+    for workers in ("1", "2"):
+        with fresh_database(server) as url:
+            note(f"load average at {workers}-worker load", _load_average())
+            note(f"first load ({workers} worker{'s' if workers == '2' else ''}) s",
+                 load(url, seeds, "--workers", workers)[0])  # fmt: skip
+            digests[workers] = rows_digest(url)
+    note("same rows on 1 and 2 workers", float(digests["1"] == digests["2"]))
+
+
+def bench(
+    n: int, repeat: int, workers: bool, *, edit: bool = True, copy: bool = True, only_workers: bool = False
+) -> dict[str, float]:
     figures: dict[str, list[float]] = {}
 
     def note(key: str, value: float) -> None:
@@ -177,33 +297,28 @@ def bench(n: int, repeat: int, workers: bool) -> dict[str, float]:
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp, server_url() as server:
         seeds = make_corpus(Path(tmp) / "seeds", n)
         for _ in range(repeat):
-            with fresh_database(server) as url:
-                first, rss, _ = load(url, seeds, "--workers", "2")
-                note("first load (2 workers) s", first)
-                note("peak RSS MB", rss)
-                note("first load: database part s", database_part(url))
-                note("raw COPY of the same rows s", raw_copy(url))
-                noop, rss, out = load(url, seeds)
-                assert "No changes" in out, out
-                note("no-op reload s", noop)
-                note("peak RSS MB", rss)
-                edit_one(seeds)
-                edit, rss, _ = load(url, seeds)
-                note("one-edit reload s", edit)
-                note("peak RSS MB", rss)
-            if workers:
-                with fresh_database(server) as url:
-                    note("first load (1 worker) s", load(url, seeds, "--workers", "1")[0])
-    result = {k: (max(v) if k == "peak RSS MB" else statistics.median(v)) for k, v in figures.items()}
-    first = result["first load (2 workers) s"]
-    result["no-op / first"] = result["no-op reload s"] / first
-    result["one-edit / first"] = result["one-edit reload s"] / first
-    result["raw COPY / database part (speed)"] = (
-        result["raw COPY of the same rows s"] / result["first load: database part s"]
-    )
+            if not only_workers:
+                _first_noop_edit(server, seeds, note, edit, copy)
+            if workers or only_workers:
+                _one_against_two_workers(server, seeds, note)
+    result = {k: (max(v) if k.startswith("peak") else statistics.median(v)) for k, v in figures.items()}
+    return result | _ratios(result)
+
+
+def _ratios(result: dict[str, float]) -> dict[str, float]:
+    ratios = {}
+    first = result.get("first load (2 workers) s")
+    if "no-op reload s" in result:
+        ratios["no-op / first"] = result["no-op reload s"] / first
+    if "one-edit reload s" in result:
+        ratios["one-edit / first"] = result["one-edit reload s"] / first
+    if "raw COPY of the same rows s" in result:
+        copy = result["raw COPY of the same rows s"]
+        ratios["raw COPY / database part (speed)"] = copy / result["first load: database part s"]
+        ratios["raw COPY / report+fact part (speed)"] = copy / result["first load: report+fact part s"]
     if "first load (1 worker) s" in result:
-        result["2-worker speed-up"] = result["first load (1 worker) s"] / first
-    return result
+        ratios["2-worker speed-up"] = result["first load (1 worker) s"] / result["first load (2 workers) s"]
+    return ratios
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
@@ -212,11 +327,20 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--repeat", type=int, default=1, help="runs per figure; medians are printed")
     parser.add_argument("--skip-workers", action="store_true", help="skip the 1-worker first load")
     parser.add_argument("--figures", type=int, help="also: M figures, query latencies")
+    parser.add_argument("--memory", action="store_true", help="first load and no-op only (large N)")
+    parser.add_argument("--workers-only", action="store_true", help="1- against 2-worker first loads only")
     args = parser.parse_args(argv)
-    result = bench(args.n, args.repeat, not args.skip_workers)
+    result = bench(
+        args.n,
+        args.repeat,
+        not (args.skip_workers or args.memory),
+        edit=not args.memory,
+        copy=not args.memory,
+        only_workers=args.workers_only,
+    )
     print(f"N = {args.n} articles, {args.repeat} run(s), {os.cpu_count()} cores")
     for key, value in result.items():
-        print(f"  {key:<36} {value:10.3f}")
+        print(f"  {key:<40} {value:10.3f}")
     print(f"  (self max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
     if args.figures:  # the query latencies at M figures: scripts/bench_queries.py does the work
         from bench_queries import bench as bench_queries

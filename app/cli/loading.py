@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -74,6 +76,14 @@ def load_seeds_command(seeds_dir: Path | None, no_wait: bool, full: bool, worker
             " (a run that had started is logged as failed in load_runs)"
         ) from None
     click.echo(load_summary(report))
+    _write_timings(report)
+
+
+def _write_timings(report) -> None:
+    """POVERTYDB_TIMINGS names a file for the run's seconds by part, as JSON (scripts/bench_scale.py)."""
+    target = os.environ.get("POVERTYDB_TIMINGS")
+    if target:
+        Path(target).write_text(json.dumps(report.timings), encoding="utf-8")
 
 
 @cli.command("check")

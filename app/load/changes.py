@@ -8,7 +8,8 @@ a person key names one person.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,7 +21,8 @@ from app.load.parallel import verify_many
 from app.load.runs import code_version
 from app.load.sync import SyncResult
 from app.mapping.verify import VerifiedReport
-from app.reference.catalog import Reference, read_reference, reference_digest
+from app.reference.cache import read_reference_cached
+from app.reference.catalog import Reference, reference_digest
 from app.reference.errors import MappingError
 from app.vn.normalize import normalize_name
 
@@ -79,7 +81,12 @@ FACT_TABLES = ("observations", "funding", "positions", "statements")
 
 def load_checksum(ref: Reference, report: VerifiedReport) -> str:
     """What decides whether a report must be reloaded: its text, its mapping, the code, the reference data."""
-    parts = (report.report["sha256"], report.report["mapping_sha256"], code_version(), ref.digest)
+    return checksum(ref.digest, report)
+
+
+def checksum(reference_digest: str, report: VerifiedReport) -> str:
+    """load_checksum from the reference data's digest alone: no need to parse the reference data."""
+    parts = (report.report["sha256"], report.report["mapping_sha256"], code_version(), reference_digest)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -89,11 +96,35 @@ def reference_reader(seeds_dir: Path) -> Callable[[], Reference]:
     @cache
     def read() -> Reference:
         try:
-            return read_reference(seeds_dir)
+            return read_reference_cached(seeds_dir)
         except MappingError as exc:
             raise SeedsError([exc]) from None
 
     return read
+
+
+class FileList(Sequence[Path]):
+    """Files of one directory, in name order, as Paths made on demand: 100,000 Path objects
+    take about 60 MB, their names 9 MB (a corpus's load must not grow with it)."""
+
+    def __init__(self, directory: Path, names: list[str]):
+        self.directory, self.names = directory, names
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.directory / name for name in self.names[index]]
+        return self.directory / self.names[index]
+
+    def __iter__(self) -> Iterator[Path]:
+        directory = self.directory
+        return (directory / name for name in self.names)
+
+
+def names_of(paths: Sequence[Path]) -> list[str]:
+    return paths.names if isinstance(paths, FileList) else [p.name for p in paths]
 
 
 def scan(seeds_dir: Path) -> tuple[str, list[Path], list[Path]]:
@@ -106,10 +137,14 @@ def scan(seeds_dir: Path) -> tuple[str, list[Path], list[Path]]:
     articles = seeds_dir / ARTICLES_DIR
     if not articles.is_dir():
         raise SeedsError([MappingError(articles, ["no such directory"])])
-    mappings = sorted(articles.glob("*.yaml"))
-    names = {p.stem for p in mappings}
-    unmapped = [p for p in sorted(articles.glob("*.txt")) if p.stem not in names]
-    return digest, mappings, unmapped
+    # As glob("*.yaml") and glob("*.txt") would list them (no hidden files), without a Path each.
+    files = [n for n in os.listdir(articles) if not n.startswith(".")]
+    mappings = sorted(n for n in files if n.endswith(".yaml"))
+    stems = {n.removesuffix(".yaml") for n in mappings}
+    unmapped = [
+        articles / n for n in sorted(files) if n.endswith(".txt") and n.removesuffix(".txt") not in stems
+    ]
+    return digest, FileList(articles, mappings), unmapped
 
 
 def prepare(
@@ -139,20 +174,26 @@ def prepare(
             fresh[result.path.name] = result
     verified = [known.get(f.mapping.name) or fresh.get(f.mapping.name) for f in decision.read]
     verified = [r for r in verified if r is not None]
-    # Every article in file order, kept or read, for the checks across files.
+    errors += check_across(seeds_dir, decision, verified)
+    if errors:
+        raise SeedsError(sorted(errors, key=lambda e: str(e.path)))
+    return decision, verified
+
+
+def check_across(seeds_dir: Path, decision: Decision, read: list) -> list[MappingError]:
+    """Slugs unique and person keys naming one person, over every article in file order: the kept
+    ones (as report_files recorded them) and the ones `read` (VerifiedReport or ReadReport)."""
     articles = seeds_dir / ARTICLES_DIR
     entries = [(articles / name, s.slug, s.people) for name, s in decision.kept.items()]
-    entries += [(r.path, r.report["slug"], r.people) for r in verified]
+    entries += [(r.path, r.report["slug"], r.people) for r in read]
     entries.sort(key=lambda e: e[0].name)
+    errors = []
     slugs: dict[str, Path] = {}
     for path, slug, _ in entries:
         if slug in slugs:
             errors.append(MappingError(path, [f"report.slug {slug!r} is already used by {slugs[slug].name}"]))
         slugs[slug] = path
-    errors += people_disagreeing([(path, people) for path, _, people in entries])
-    if errors:
-        raise SeedsError(sorted(errors, key=lambda e: str(e.path)))
-    return decision, verified
+    return errors + people_disagreeing([(path, people) for path, _, people in entries])
 
 
 @dataclass
@@ -160,7 +201,7 @@ class Change:
     """What a run changes, by report slug."""
 
     clean: frozenset[str]  # read, but their load checksum is unchanged: their rows stay
-    loading: list[VerifiedReport]
+    loading: list  # VerifiedReport, or (a streamed load) slugs
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -169,7 +210,8 @@ class Change:
     @property
     def dirty(self) -> list[str]:
         """Slugs whose report and fact rows are pruned and re-merged."""
-        return sorted({r.report["slug"] for r in self.loading} | set(self.removed))
+        loading = {r if isinstance(r, str) else r.report["slug"] for r in self.loading}
+        return sorted(loading | set(self.removed))
 
 
 def changes(
@@ -186,10 +228,16 @@ def changes(
     clean = frozenset(
         r.report["slug"] for r in verified if stored.get(r.report["slug"]) == load_checksum(ref(), r)
     )
-    loading = [r for r in verified if r.report["slug"] not in clean]
+    return change_of(decision, verified, clean, db_slugs)
+
+
+def change_of(decision: Decision, read: list, clean: frozenset[str], db_slugs: set[str]) -> Change:
+    """What a run changes, given the reports it `read` and those of them that are `clean`."""
+    slugs = [r.report["slug"] for r in read]
+    loading = [r for r in read if r.report["slug"] not in clean]
     present = {s.slug for s in decision.kept.values()} | set(slugs)
     by_name = [(name, s.people) for name, s in decision.kept.items()]
-    by_name += [(r.path.name, r.people) for r in verified]
+    by_name += [(r.path.name, r.people) for r in read]
     by_name.sort(key=lambda e: e[0])
     return Change(
         clean=clean,
@@ -201,12 +249,10 @@ def changes(
     )
 
 
-def count_kept(
-    result: SyncResult, decision: Decision, verified: list[VerifiedReport], change: Change
-) -> None:
+def count_kept(result: SyncResult, decision: Decision, read: list, change: Change) -> None:
     """Rows of reports not re-merged are unchanged without a look: count them from what is known."""
     result.of("reports").unchanged += len(decision.kept) + len(change.clean)
     for table in FACT_TABLES:
         counts = result.of(table)
         counts.unchanged += sum(s.fact_counts.get(table, 0) for s in decision.kept.values())
-        counts.unchanged += sum(len(getattr(r, table)) for r in verified if r.report["slug"] in change.clean)
+        counts.unchanged += sum(r.counts[table] for r in read if r.report["slug"] in change.clean)

@@ -116,7 +116,8 @@ def decide(mappings: list[Path], stored: dict[str, Stored], context: str, full: 
 
 
 def record(conn: Connection, decision: Decision, reports: list, context: str, gone: list[str]) -> None:
-    """Record what this load read (`reports`: VerifiedReport), touched and removed (`gone`: slugs)."""
+    """Record what this load read (`reports`: ReadReport, with the signals and hashes of the files
+    as they were read), touched and removed (`gone`: slugs)."""
     names = [r.path.name for r in reports]
     conn.execute(
         text("DELETE FROM report_files WHERE mapping_file = ANY(:names) OR slug = ANY(:gone)"),
@@ -124,8 +125,7 @@ def record(conn: Connection, decision: Decision, reports: list, context: str, go
     )
     rows = []
     for r in reports:
-        files = ArticleFiles.stat(r.path)
-        mapping_sha, text_sha = files.hashes()
+        files, (mapping_sha, text_sha) = r.files, r.hashes
         rows.append(
             {
                 "mapping_file": r.path.name,
@@ -139,7 +139,7 @@ def record(conn: Connection, decision: Decision, reports: list, context: str, go
                 "tsha": text_sha,
                 "ctx": context,
                 "people": json.dumps(r.people),
-                "counts": json.dumps({t: len(getattr(r, t)) for t in FACT_TABLES}),
+                "counts": json.dumps(r.counts),
             }
         )
     if rows:

@@ -5,14 +5,16 @@ Extract and verify happen before the database is touched, so a bad file writes n
 
 from __future__ import annotations
 
+import contextlib
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, text
 
 from app.db import acquire_load_lock, upgrade_schema
-from app.load import tables
+from app.load import corpus, tables
 from app.load.changes import (
     ARTICLES_DIR,
     FACT_TABLES,
@@ -20,18 +22,20 @@ from app.load.changes import (
     Progress,
     SeedsError,
     changes,
-    count_kept,
     load_checksum,
+    names_of,
     people_disagreeing,
-    prepare,
     reference_reader,
     scan,
 )
+from app.load.corpus import last_load
 from app.load.derived import refresh_derived
-from app.load.files import Decision, load_context, read_stored, record
+from app.load.files import Decision, load_context, read_stored
+from app.load.parallel import verify_many
 from app.load.refusals import REFUSALS, describe, driver_error, find_refused, locate
 from app.load.runs import fail_run, finish_run, start_run
-from app.load.sync import Counts, SyncResult, sync_all
+from app.load.stream import STAGED, Stager, read_and_stage
+from app.load.sync import Counts, SyncResult, create_stage, merge_staged, stage
 from app.mapping.verify import VerifiedReport, verify_file
 from app.reference.catalog import Reference, read_reference
 from app.reference.errors import MappingError
@@ -69,6 +73,7 @@ class LoadReport:
     seconds: float
     total: int = 0  # reports in the database after the run
     change: Change | None = None  # reports added, changed and removed
+    timings: dict[str, float] = field(default_factory=dict)  # seconds by part (bench_scale.py)
 
 
 def collect(seeds_dir: Path) -> Collected:
@@ -204,6 +209,10 @@ def load_seeds(
         progress.done()
 
 
+class _StoredChanged(Exception):
+    """Another loader committed while this one verified: decide again from what it wrote."""
+
+
 def _load(engine, seeds_dir, wait, collected, full, workers, progress: Progress) -> LoadReport:
     began = time.perf_counter()
     if collected is not None:
@@ -216,50 +225,147 @@ def _load(engine, seeds_dir, wait, collected, full, workers, progress: Progress)
         known = {}
         ref = reference_reader(seeds_dir)
     context = load_context(digest)
+    run = {"digest": digest, "mappings": mappings, "unmapped": unmapped, "known": known, "ref": ref}
+    run |= {"context": context, "run_id": None}
+    while True:
+        try:
+            return _attempt(engine, seeds_dir, wait, full, workers, progress, began, run)
+        except _StoredChanged:
+            continue  # the same run (its row stays 'running'), a new transaction
+
+
+def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict) -> LoadReport:
+    """One try: verify and stage in a transaction that touches no real table until every file
+    is verified, then migrate, lock, and apply. Raises _StoredChanged when another loader
+    committed meanwhile (the staged rows may be stale: this transaction is rolled back)."""
+    digest, mappings, ref, context = run["digest"], run["mappings"], run["ref"], run["context"]
+    progress.phase("scan", len(mappings))
+    with engine.connect() as short:
+        before = last_load(short)
+        decision = corpus.decide(short, mappings, context, full)
+        db_checksums = _checksums(short, decision)
+    progress.advance(len(mappings))
+    timings: dict[str, float] = {}
     with engine.connect() as conn:
-        stored, _ = read_stored(conn)
-    decision, verified = prepare(seeds_dir, ref, mappings, stored, context, full, known, workers, progress)
-    upgrade_schema(engine, wait)  # after verifying: bad files leave even the schema as it was
-    run_id = start_run(engine)
-    collected = Collected(ref, verified, unmapped)  # `ref`: the reader, until plan() needs it
-    try:
-        with engine.begin() as conn:
+        conn.begin()
+        # Until the schema is migrated this transaction creates temp tables only: it holds no
+        # lock a migration (on another connection) would wait for.
+        stager = Stager(conn, digest)
+        streamed = read_and_stage(
+            stager, seeds_dir, ref, decision.read, run["known"], db_checksums, workers, progress
+        )
+        with contextlib.ExitStack() as stack:
+            kept_conn = stack.enter_context(engine.connect()) if decision.kept else None
+            errors = streamed.errors + corpus.check_across_in_db(
+                conn, kept_conn, seeds_dir / ARTICLES_DIR, mappings, decision
+            )
+        if errors:
+            raise SeedsError(sorted(errors, key=lambda e: str(e.path)))
+        upgrade_schema(engine, wait)  # after verifying: bad files leave even the schema as it was
+        verified_at = time.perf_counter()  # the database part starts: the migration is not part of it
+        run_id = run["run_id"] = run["run_id"] or start_run(engine)
+        try:
             acquire_load_lock(conn, wait)
-            stored_now, db_slugs = read_stored(conn)
-            if stored_now != stored:  # another loader committed meanwhile: decide again
-                known |= {r.path.name: r for r in verified}
-                decision, verified = prepare(
-                    seeds_dir, ref, mappings, stored_now, context, full, known, workers, progress
-                )
-                collected = Collected(ref, verified, unmapped)
-            change = changes(conn, ref, decision, verified, db_slugs)
+            if last_load(conn) != before:
+                raise _StoredChanged
+            corpus.record_names(conn, mappings, decision.read)
+            change = corpus.change_in_db(conn, streamed.clean)
             progress.phase("sync", len(change.loading))
             # Reference tables are synced when the reference data or code changed since every
             # kept report was loaded (then every report is read again too), or on a full load.
-            same = stored_now and all(s.context == context for s in stored_now.values())
+            same = conn.execute(
+                text("SELECT EXISTS (SELECT 1 FROM report_files) AND NOT EXISTS"
+                     " (SELECT 1 FROM report_files WHERE context <> :c)"),
+                {"c": context},
+            ).scalar()  # fmt: skip
             reference = full or not same
-            if reference or verified:
-                collected.ref = ref()
-            steps = plan(collected.ref, verified, change.clean, change.people, reference=reference)
-            result = sync_all(conn, steps, run_id, params={"dirty": change.dirty})
+            result = _apply(conn, ref, stager, change, reference, run_id)
             if not reference:
                 _count_reference_rows(conn, result)
-            count_kept(result, decision, verified, change)
-            record(conn, decision, verified, context, sorted(change.removed))
+            corpus.count_kept_in_db(conn, result)
+            corpus.record_in_db(conn, decision, context, change.removed)
             progress.advance(len(change.loading))
             changed = conn.execute(text("SELECT id FROM reports WHERE load_run_id = :r"), {"r": run_id})
+            derived_began = time.perf_counter()
             refresh_derived(conn, changed.scalars().all())  # the kept analytics views
+            timings["derived"] = time.perf_counter() - derived_began
             finish_run(conn, run_id, {t: vars(c) for t, c in result.counts.items()})
-    except BaseException as exc:
-        refusal = _explain_refusal(engine, seeds_dir, collected, run_id, exc)
-        fail_run(engine, run_id, str(refusal) if refusal else f"{type(exc).__name__}: {exc}")
-        if refusal is not None:
-            raise refusal from None
-        raise
-    if not isinstance(collected.ref, Reference):
-        collected.ref = None  # never read: no article and no reference data changed
-    total = len(decision.kept) + len(verified)
-    return LoadReport(run_id, result, collected, time.perf_counter() - began, total, change)
+            conn.commit()
+        except _StoredChanged:
+            raise
+        except BaseException as exc:
+            conn.rollback()
+            refusal = _explain_refusal(engine, seeds_dir, run, decision, run_id, exc, workers)
+            fail_run(engine, run_id, str(refusal) if refusal else f"{type(exc).__name__}: {exc}")
+            if refusal is not None:
+                raise refusal from None
+            raise
+    finished = time.perf_counter()
+    timings |= {
+        "stage": stager.seconds,
+        "apply": finished - verified_at,
+        "report_and_facts": stager.seconds + sum(result.seconds.get(s.table, 0.0) for s in STAGED),
+        "total": finished - began,
+    }
+    ref_read = ref.cache_info().currsize if hasattr(ref, "cache_info") else 1
+    collected = Collected(ref() if ref_read else None, _ReadFiles(decision.read), run["unmapped"])
+    total = decision.kept + streamed.read
+    return LoadReport(run_id, result, collected, finished - began, total, change, timings)
+
+
+@dataclass(slots=True)
+class ReadFile:
+    """A mapping file this run read (LoadReport.collected.reports on a streamed load)."""
+
+    path: Path
+
+
+class _ReadFiles(Sequence[ReadFile]):
+    """The files a run read, as ReadFiles made on demand (a first load reads the whole corpus)."""
+
+    def __init__(self, paths: Sequence[Path]):
+        self.paths = paths
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, index):
+        return ReadFile(self.paths[index])
+
+    def __iter__(self):
+        return (ReadFile(p) for p in self.paths)
+
+
+def _checksums(conn, decision: corpus.FileDecision) -> dict[str, str]:
+    """slug -> load_checksum of the reports the articles re-read held (none on a first load):
+    those whose checksum is unchanged are not staged again."""
+    if not decision.loaded_before or not decision.read:
+        return {}
+    rows = conn.execute(
+        text(
+            "SELECT r.slug, r.load_checksum FROM reports r JOIN report_files f USING (slug)"
+            " JOIN unnest(CAST(:names AS text[])) AS n(name) ON n.name = f.mapping_file"
+            " WHERE r.load_checksum IS NOT NULL"
+        ),
+        {"names": names_of(decision.read)},
+    )
+    return dict(rows.all())
+
+
+def _apply(conn, ref, stager: Stager, change: Change, reference: bool, run_id: int) -> SyncResult:
+    """Stage the people (and the reference tables when they are synced), then prune and write
+    every table from its stage, parents first. Reports new to the database, and their facts, are
+    inserted without a MERGE when no report of the run was in the database before."""
+    staged = dict(stager.staged)
+    if reference:
+        for spec, rows in plan(ref(), [], people=[], reference=True):
+            if spec.table in REFERENCE_TABLES:
+                staged[spec.table] = stage(conn, spec, rows)
+    create_stage(conn, tables.PEOPLE)
+    staged["people"] = corpus.stage_people(conn)
+    specs = [spec for spec in tables.ALL if spec.table in staged]
+    new_only = frozenset(s.table for s in STAGED) if not change.changed else frozenset()
+    return merge_staged(conn, specs, staged, run_id, {"dirty": change.dirty}, new_only)
 
 
 def _count_reference_rows(conn, result: SyncResult) -> None:
@@ -274,15 +380,23 @@ def _count_reference_rows(conn, result: SyncResult) -> None:
 
 
 def _explain_refusal(
-    engine: Engine, seeds_dir: Path, collected: Collected, run_id: int, exc: BaseException
+    engine: Engine, seeds_dir: Path, run: dict, decision, run_id: int, exc: BaseException, workers
 ) -> LoadRefused | None:
     """A LoadRefused naming the file and fact of every row the database refused; None when
-    `exc` is no refusal of rows (a lost connection, an interrupt...). See app/load/refusals.py."""
+    `exc` is no refusal of rows (a lost connection, an interrupt...). See app/load/refusals.py.
+
+    The load kept no rows of the reports it read (they were streamed into its stages): they are
+    verified again here, in memory: a refusal is rare and its diagnosis may take the time."""
     error = driver_error(exc)
     if not isinstance(error, REFUSALS):
         return None
     table = error.diag.table_name or "?"
     reason = f"the database refused a row of table {table}: {error.diag.message_primary}"
+    known = run["known"]
+    paths = list(decision.read)
+    fresh = verify_many([p for p in paths if p.name not in known], seeds_dir, run["ref"], workers)
+    reports = [known.get(p.name) or next(fresh) for p in paths]
+    collected = Collected(run["ref"](), [r for r in reports if isinstance(r, VerifiedReport)], [])
     try:
         with engine.connect() as conn:
             replay = conn.begin()

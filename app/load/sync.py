@@ -9,6 +9,7 @@ not consume sequence values either.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -66,6 +67,7 @@ class Counts:
 @dataclass
 class SyncResult:
     counts: dict[str, Counts] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # prune and write time per table
 
     def of(self, table: str) -> Counts:
         return self.counts.setdefault(table, Counts())
@@ -75,19 +77,36 @@ class SyncResult:
         return any(c.changed for c in self.counts.values())
 
 
+def create_stage(conn: Connection, spec: TableSync) -> None:
+    """Create the empty temp stage of `spec` (dropped at commit)."""
+    cols = ", ".join(f'"{name}" {sqltype}' for name, sqltype in spec.stage_columns)
+    with conn.connection.driver_connection.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE {spec.stage} ({cols}) ON COMMIT DROP")
+
+
+def copy_rows(conn: Connection, spec: TableSync, rows: Iterable[dict]) -> int:
+    """COPY `rows` into the existing stage of `spec`; return the row count."""
+    names = [name for name, _ in spec.stage_columns]
+    count = 0
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(f"COPY {spec.stage} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[n] for n in names])
+            count += 1
+    return count
+
+
+def analyze_stage(conn: Connection, spec: TableSync) -> None:
+    """Row counts for the planner: a small batch probes the target's key index."""
+    with conn.connection.driver_connection.cursor() as cur:
+        cur.execute(f"ANALYZE {spec.stage}")
+
+
 def stage(conn: Connection, spec: TableSync, rows: Iterable[dict]) -> int:
     """Create the temp stage of `spec` and COPY `rows` into it; return the row count."""
-    cols = ", ".join(f'"{name}" {sqltype}' for name, sqltype in spec.stage_columns)
-    names = [name for name, _ in spec.stage_columns]
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cur:
-        cur.execute(f"CREATE TEMP TABLE {spec.stage} ({cols}) ON COMMIT DROP")
-        count = 0
-        with cur.copy(f"COPY {spec.stage} ({', '.join(names)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[n] for n in names])
-                count += 1
-        cur.execute(f"ANALYZE {spec.stage}")
+    create_stage(conn, spec)
+    count = copy_rows(conn, spec, rows)
+    analyze_stage(conn, spec)
     return count
 
 
@@ -147,6 +166,19 @@ def upsert(conn: Connection, spec: TableSync, run_id: int) -> tuple[int, int]:
     return inserted, updated
 
 
+def insert(conn: Connection, spec: TableSync, run_id: int) -> int:
+    """INSERT the whole stage, for rows known to be new (reports not in the database yet, and their
+    facts): no anti-join, no MERGE, no second copy of the stage; return the rows inserted."""
+    cols = ", ".join(spec.columns)
+    with conn.connection.driver_connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {spec.table} ({cols}, load_run_id)"
+            f" SELECT src.*, %(run)s FROM ({spec.select_sql}) AS src ({cols})",
+            {"run": run_id},
+        )
+        return cur.rowcount
+
+
 def sync_all(
     conn: Connection,
     plan: Sequence[tuple[TableSync, Iterable[dict]]],
@@ -158,12 +190,32 @@ def sync_all(
     `plan` lists tables parents first. Pruning children first keeps foreign keys valid; upserting
     parents first lets children resolve their keys by joins. `params` feed the prune scopes.
     """
-    result = SyncResult({spec.table: Counts() for spec, _ in plan})
     staged = {spec.table: stage(conn, spec, rows) for spec, rows in plan}
-    for spec, _ in reversed(plan):
+    return merge_staged(conn, [spec for spec, _ in plan], staged, run_id, params)
+
+
+def merge_staged(
+    conn: Connection,
+    specs: Sequence[TableSync],
+    staged: dict[str, int],
+    run_id: int,
+    params: dict | None = None,
+    new_only: frozenset[str] = frozenset(),
+) -> SyncResult:
+    """Prune and upsert tables whose stages hold `staged[table]` rows (see sync_all). Tables in
+    `new_only` hold only rows that cannot exist yet: they are inserted, not merged."""
+    result = SyncResult({spec.table: Counts() for spec in specs})
+    for spec in reversed(specs):
+        began = time.perf_counter()
         result.of(spec.table).deleted = prune(conn, spec, params or {})
-    for spec, _ in plan:
+        result.seconds[spec.table] = time.perf_counter() - began
+    for spec in specs:
+        began = time.perf_counter()
         counts = result.of(spec.table)
-        counts.inserted, counts.updated = upsert(conn, spec, run_id)
+        if spec.table in new_only:
+            counts.inserted = insert(conn, spec, run_id)
+        else:
+            counts.inserted, counts.updated = upsert(conn, spec, run_id)
         counts.unchanged = staged[spec.table] - counts.inserted - counts.updated
+        result.seconds[spec.table] += time.perf_counter() - began
     return result
