@@ -68,7 +68,7 @@ def running_viewer(engine) -> Iterator[str]:
         try:
             with urllib.request.urlopen(base + "/", timeout=2):
                 break
-        except (urllib.error.URLError, ConnectionError, TimeoutError):  # TimeoutError: a loaded machine
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # a slow first answer: retry too
             if time.monotonic() > deadline:
                 proc.kill()
                 pytest.fail("povertydb browse did not answer within 60 s")

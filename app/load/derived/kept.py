@@ -79,26 +79,35 @@ CROSS JOIN LATERAL (
 # and region code are put in time order (a target at the instant its period starts, before any
 # result ending then; a result at its period end, preliminary before actual, larger figure_id
 # first), so that a target's result is the last result before it: the n-th, n counted by the window.
-TARGETS = """
+# The n-th result heads the run of rows whose count is n, so a second window reads it off that
+# run's first row: two sorts, no self-join (which the planner could turn into pairs of rows when
+# thousands of reports repeat one indicator and region).
+_ORDER = (
+    "CASE WHEN x.status = 'target' THEN x.period_start ELSE x.period_end END,"
+    " x.status <> 'target', x.status = 'actual', x.figure_id DESC"
+)
+TARGETS = f"""
 INSERT INTO target_results (target_report_id, result_report_id, indicator_code, region_code,
     region_valid_from, region_name, target_period, target, target_qualifier, result_period, result,
     result_status, target_source, result_source)
 WITH f AS (
     SELECT x.*, g.code AS region_code, g.valid_from AS region_valid_from, g.name AS region_name,
            count(*) FILTER (WHERE x.status <> 'target') OVER (
-               PARTITION BY x.indicator_code, g.code
-               ORDER BY CASE WHEN x.status = 'target' THEN x.period_start ELSE x.period_end END,
-                        x.status <> 'target', x.status = 'actual', x.figure_id DESC
-               ROWS UNBOUNDED PRECEDING) AS results_so_far
-    FROM ({source}) x JOIN regions g ON g.id = x.region_id
+               PARTITION BY x.indicator_code, g.code ORDER BY {_ORDER} ROWS UNBOUNDED PRECEDING
+           ) AS results_so_far
+    FROM ({{source}}) x JOIN regions g ON g.id = x.region_id
     WHERE x.status IN ('target', 'actual', 'preliminary')
+), runs AS (
+    SELECT x.*, first_value(x.report_id) OVER w AS a_report_id,
+           first_value(x.period_start) OVER w AS a_period, first_value(x.value) OVER w AS a_value,
+           first_value(x.status) OVER w AS a_status,
+           first_value(x.report_slug) OVER w AS a_slug
+    FROM f x WHERE x.results_so_far > 0
+    WINDOW w AS (PARTITION BY x.indicator_code, x.region_code, x.results_so_far ORDER BY {_ORDER})
 )
-SELECT t.report_id, a.report_id, t.indicator_code, t.region_code, t.region_valid_from, t.region_name,
-       t.period_start, t.value, t.qualifier, a.period_start, a.value, a.status, t.report_slug, a.report_slug
-FROM f t
-JOIN f a ON a.indicator_code = t.indicator_code AND a.region_code = t.region_code
-        AND a.results_so_far = t.results_so_far AND a.status <> 'target'
-WHERE t.status = 'target' AND t.results_so_far > 0
+SELECT report_id, a_report_id, indicator_code, region_code, region_valid_from, region_name,
+       period_start, value, qualifier, a_period, a_value, a_status, report_slug, a_slug
+FROM runs WHERE status = 'target'
 """
 AFFECTED_PAIRS = f"""
 CREATE TEMP TABLE derived_pairs ON COMMIT DROP AS
