@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from tests.draft.conftest import figure, page
-
-FILLER = "Các cấp, các ngành trong tỉnh đã vào cuộc quyết liệt để thực hiện các mục tiêu giảm nghèo đề ra."
+from tests.draft.conftest import FILLER, figure, page
 
 
 def test_a_target_to_cut_the_rate_by_a_range_is_a_signed_change(draft_of):

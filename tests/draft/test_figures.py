@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.draft.conftest import figure, left_out, page
-
-FILLER = "Các cấp, các ngành trong tỉnh đã vào cuộc quyết liệt để thực hiện các mục tiêu giảm nghèo đề ra."
+from tests.draft.conftest import FILLER, figure, left_out, page
 
 
 def test_a_reported_result_is_actual_with_its_year_indicator_and_the_article_region(draft_of):

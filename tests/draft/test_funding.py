@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from tests.draft.conftest import page
-
-FILLER = "Các cấp, các ngành trong tỉnh đã vào cuộc quyết liệt để thực hiện các mục tiêu giảm nghèo đề ra."
+from tests.draft.conftest import FILLER, page
 
 
 def test_each_amount_of_a_breakdown_takes_the_source_and_status_named_at_it(draft_of):

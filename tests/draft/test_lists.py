@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from tests.draft.conftest import figure, left_out, page
-
-FILLER = "Các cấp, các ngành trong tỉnh đã vào cuộc quyết liệt để thực hiện các mục tiêu giảm nghèo đề ra."
+from tests.draft.conftest import FILLER, figure, left_out, page
 
 
 def test_places_listed_after_a_semicolon_take_the_first_items_indicator(draft_of):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from tests.draft.conftest import figure, page
-
-FILLER = "Các cấp, các ngành trong tỉnh đã vào cuộc quyết liệt để thực hiện các mục tiêu giảm nghèo đề ra."
+from tests.draft.conftest import FILLER, figure, page
 
 
 def test_the_level_before_a_fall_is_of_the_year_before(draft_of):
