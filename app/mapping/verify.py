@@ -149,7 +149,7 @@ def verify(
             "mapping_sha256": sha256_hex(mapping_bytes),
             "drafted_by": meta.drafted_by,
             "reviewed": meta.is_reviewed,
-        }
+        },
     )
     d = mapping.defaults
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Connection, RowMapping, text
 
@@ -149,8 +149,18 @@ def figure_streams(conn: Connection, flt: FigureFilter) -> tuple[list[paging.Str
     to all (the year)."""
     extra, params = [], {}
     if flt.year is not None:
-        extra.append("k.period_start <= :year_end AND k.period_end >= :year_start")
-        params |= {"year_start": date(flt.year, 1, 1), "year_end": date(flt.year, 12, 31)}
+        # The longest period bounds the walk: a year past the data must not read every older figure.
+        longest = conn.execute(
+            text("SELECT max(k.period_end - k.period_start) FROM analytics.figure_keys k")
+        ).scalar()
+        extra.append(
+            "k.period_start <= :year_end AND k.period_end >= :year_start AND k.period_start >= :earliest"
+        )
+        params |= {
+            "year_start": date(flt.year, 1, 1),
+            "year_end": date(flt.year, 12, 31),
+            "earliest": date(flt.year, 1, 1) - timedelta(days=longest or 0),
+        }
     regions: list[int | None] = wanted_region_ids(conn, flt) if flt.region else [None]
     kinds: list[tuple[str, list[str], dict]] = []
     if not flt.indicator.startswith("funding_"):

@@ -22,6 +22,8 @@ FILTERS = [
     {"region": "06"},
     {"region": "06", "related": False},
     {"year": 2023},
+    {"year": 2025},  # holds the 2021-2025 target: the longest period bounds the walk, not a year
+    {"year": 2030},  # past the data: an empty page
     {"status": "actual"},
     {"status": "target"},
     {"status": "preliminary", "year": 2023},
