@@ -286,6 +286,7 @@ class Observation(_Fact, Base):
         Index("ix_observations_status_period_id", "status", "period_start", "id"),
         Index("ix_observations_region_status_period_id", "region_id", "status", "period_start", "id"),
         Index("ix_observations_period_span", sql_text("(period_end - period_start)")),
+        Index("ix_observations_period_end", "period_end"),
         CheckConstraint(f"qualifier IN {sql_in(QUALIFIERS)}", name="qualifier"),
         CheckConstraint(f"status IN {sql_in(STATUSES)}", name="status"),
         CheckConstraint("period_start <= period_end", name="period_order"),
@@ -342,8 +343,9 @@ class Funding(_Fact, Base):
         Index(
             "ix_funding_indicator_period_id", sql_text("('funding_'::text || status)"), "period_start", "id"
         ),
-        # The longest period, for the viewer's year filter (migration 0011).
+        # The longest period and the latest end, for the viewer's year filter (migration 0011).
         Index("ix_funding_period_span", sql_text("(period_end - period_start)")),
+        Index("ix_funding_period_end", "period_end"),
     )
 
 

@@ -149,18 +149,19 @@ def figure_streams(conn: Connection, flt: FigureFilter) -> tuple[list[paging.Str
     to all (the year)."""
     extra, params = [], {}
     if flt.year is not None:
-        # The longest period bounds the walk: a year past the data must not read every older figure.
-        longest = conn.execute(
-            text("SELECT max(k.period_end - k.period_start) FROM analytics.figure_keys k")
-        ).scalar()
+        # The longest period bounds the walk (two index lookups), and a year no figure reaches
+        # (after the latest end) is an empty range: neither reads every older figure.
+        longest, latest = conn.execute(
+            text("SELECT max(k.period_end - k.period_start), max(k.period_end) FROM analytics.figure_keys k")
+        ).one()
+        year_start, year_end = date(flt.year, 1, 1), date(flt.year, 12, 31)
+        earliest = year_start - timedelta(days=longest or 0)
+        if latest is None or latest < year_start:
+            earliest = year_end + timedelta(days=1)
         extra.append(
             "k.period_start <= :year_end AND k.period_end >= :year_start AND k.period_start >= :earliest"
         )
-        params |= {
-            "year_start": date(flt.year, 1, 1),
-            "year_end": date(flt.year, 12, 31),
-            "earliest": date(flt.year, 1, 1) - timedelta(days=longest or 0),
-        }
+        params |= {"year_start": year_start, "year_end": year_end, "earliest": earliest}
     regions: list[int | None] = wanted_region_ids(conn, flt) if flt.region else [None]
     kinds: list[tuple[str, list[str], dict]] = []
     if not flt.indicator.startswith("funding_"):
