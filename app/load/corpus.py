@@ -245,8 +245,9 @@ def stage_people(conn: Connection) -> int:
                            jsonb_array_elements(e.people) WITH ORDINALITY AS p(v, n)) x
                 ORDER BY key, mapping_file COLLATE "C", n"""
         )
+        staged = max(cur.rowcount, 0)  # before ANALYZE, which resets the cursor's row count
         cur.execute("ANALYZE stage_people")
-        return cur.rowcount if cur.rowcount >= 0 else 0
+        return staged
 
 
 def count_kept_in_db(conn: Connection, result: SyncResult) -> None:

@@ -135,6 +135,11 @@ def test_a_second_load_changes_nothing_and_says_so(engine, snapshot):
     assert first.result.changed
     assert not second.result.changed
     assert snapshot(engine) == before
+    # The summary's counts: a first load inserts every person, a second finds them all unchanged.
+    assert (first.result.of("people").inserted, first.result.of("people").unchanged) == (5, 0)
+    assert (second.result.of("people").inserted, second.result.of("people").unchanged) == (0, 5)
+    for run in (first, second):
+        assert all(min(vars(c).values()) >= 0 for c in run.result.counts.values()), run.result
     with engine.connect() as conn:
         statuses = conn.execute(text("SELECT status FROM load_runs ORDER BY id")).scalars().all()
     assert statuses == ["succeeded", "succeeded"]
