@@ -19,7 +19,7 @@ import psycopg
 from psycopg import errors, sql
 from sqlalchemy import Engine
 
-from app.readers import READER_GROUP, ReaderError, ensure_group
+from app.readers import READER_GROUP, ReaderError, ensure_group, group_ready
 
 QUERY_KEYWORDS = ("select", "with", "explain", "table", "values")
 _SPACE_OR_PAREN = re.compile(r"(?:\s+|--[^\n]*|\()*")
@@ -90,18 +90,7 @@ def _prepare_group(raw) -> None:
     with raw.driver_connection.cursor() as cur:
         if cur.execute("SELECT to_regnamespace('analytics') IS NULL").fetchone()[0]:
             raise QueryRefused("the analytics schema is missing: run  povertydb migrate  first")
-        ready = (
-            cur.execute("SELECT to_regrole(%s) IS NOT NULL", (READER_GROUP,)).fetchone()[0]
-            and (
-                cur.execute(
-                    "SELECT has_schema_privilege(%s, 'analytics', 'USAGE')"
-                    " AND ((SELECT rolsuper FROM pg_roles"
-                    " WHERE rolname = current_user) OR pg_has_role(current_user, %s, 'MEMBER'))",
-                    (READER_GROUP, READER_GROUP),
-                ).fetchone()[0]
-            )
-        )
-        if not ready:
+        if not group_ready(cur):
             user = cur.execute("SELECT current_user").fetchone()[0]
             try:
                 ensure_group(cur)

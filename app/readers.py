@@ -43,6 +43,22 @@ class ReaderError(ValueError):
     """The reader cannot be created as asked; the message says why."""
 
 
+def group_ready(cur: psycopg.Cursor) -> bool:
+    """Whether the readers' group exists, may read the analytics views, and the current role may
+    act as it: then ensure_group has nothing to do. Shared by `povertydb sql` and the viewer."""
+    # The view is found through the catalogs, not by name: resolving a name in a schema the
+    # current role may not use raises instead of answering.
+    return cur.execute(
+        "WITH v AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'analytics' AND c.relname = 'reports')"
+        " SELECT CASE WHEN to_regrole(%(g)s) IS NULL OR NOT EXISTS (SELECT 1 FROM v) THEN false"
+        " ELSE has_schema_privilege(%(g)s, 'analytics', 'USAGE')"
+        " AND has_table_privilege(%(g)s, (SELECT oid FROM v), 'SELECT')"
+        " AND pg_has_role(current_user, %(g)s, 'MEMBER') END",
+        {"g": READER_GROUP},
+    ).fetchone()[0]
+
+
 def ensure_group(cur: psycopg.Cursor) -> list[str]:
     """Create or refresh the readers' group and what confines it in the current database;
     return what could not be closed (the current role lacks the right), as sentences.

@@ -17,7 +17,7 @@ import psycopg
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from app.readers import READER_GROUP, ReaderError, ensure_group
+from app.readers import READER_GROUP, ReaderError, ensure_group, group_ready
 
 STATEMENT_TIMEOUT = "15s"
 LOCAL_HOSTS = {"localhost"}
@@ -44,29 +44,20 @@ def ensure_reader_group(engine: Engine) -> None:
     and granted by app.readers.ensure_group, as for add-reader and `povertydb sql`, so the viewer
     and BI readers get exactly the same rights. No login role is created.
     """
-    with engine.connect() as conn:
-        ready = conn.execute(
-            text(
-                "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :g)"
-                " AND has_table_privilege(:g, 'analytics.reports', 'SELECT')"
-                " AND pg_has_role(current_user, :g, 'MEMBER')"
-            ),
-            {"g": READER_GROUP},
-        ).scalar_one()
-    if not ready:
-        raw = engine.raw_connection()
-        try:
-            with raw.driver_connection.cursor() as cur:
+    raw = engine.raw_connection()
+    try:
+        with raw.driver_connection.cursor() as cur:
+            if not group_ready(cur):
                 ensure_group(cur)
-            raw.commit()
-        except (DBAPIError, psycopg.Error, ReaderError) as exc:
-            raw.rollback()
-            raise AccessError(
-                f"cannot create the {READER_GROUP} group role ({getattr(exc, 'orig', None) or exc}); "
-                f"run `povertydb add-reader NAME` as a role that may create roles, then retry"
-            ) from None
-        finally:
-            raw.close()
+        raw.commit()
+    except (DBAPIError, psycopg.Error, ReaderError) as exc:
+        raw.rollback()
+        raise AccessError(
+            f"cannot create the {READER_GROUP} group role ({getattr(exc, 'orig', None) or exc}); "
+            f"run `povertydb add-reader NAME` as a role that may create roles, then retry"
+        ) from None
+    finally:
+        raw.close()
     try:
         with read_only(engine) as conn:
             conn.execute(text("SELECT count(*) FROM analytics.reports")).scalar_one()
