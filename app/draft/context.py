@@ -19,6 +19,11 @@ _TARGET = re.compile(
     r"(?<!vuot )(?<!dat )(?<!hoan thanh )(?:phan dau|chi tieu|(?<!chuong trinh )muc tieu|ke hoach|yeu cau|"
     r"dat muc tieu)"
 )
+_COMPARED = re.compile(  # "thấp hơn/vượt chỉ tiêu kế hoạch được giao": set against a target
+    r"(?:(?:thap hon|cao hon|so voi|vuot|hoan thanh) (?:chi tieu|muc tieu|ke hoach)"
+    r"|dat (?:chi tieu|ke hoach))"
+    r"(?: (?!phan dau)[a-z]+){0,3}"
+)
 _TARGET_STRONG = re.compile(r"phan dau|dat muc tieu|muc tieu (?:den|la|giam)|yeu cau|chi tieu giam")
 _CARRY = re.compile(r"^\s*(?:cu the|trong do|gom|bao gom|theo do)\b")
 _HALF = re.compile(r"(6|sáu)\s+tháng\s+đầu\s+năm(?:\s+((?:19|20)\d{2}))?", re.IGNORECASE)
@@ -33,9 +38,10 @@ def status_of(clause_before: str, sentence_before: str, previous_sentence: str) 
     """(status, guessed): the nearest cue before the number wins; "Cụ thể:"/"Trong đó" inherit
     the cue of the sentence before."""
     if re.search(
-        r"(?:chi tieu|muc tieu|ke hoach)(?: [a-z]+){0,3} (?:tu |la |)$", fold_keep(clause_before[-40:])
+        r"(?:chi tieu|muc tieu|ke hoach)(?: [a-z]+){0,3} ?(?:tu |la |\( ?|)$", fold_keep(clause_before[-40:])
     ):
-        return "target", False  # "chỉ tiêu giảm nghèo từ 2-2,5%": the number is the target itself
+        # "chỉ tiêu giảm nghèo từ 2-2,5%", "thấp hơn chỉ tiêu được giao (2,75%)": the target itself
+        return "target", False
     for words in (clause_before, sentence_before):
         found = _last_cue(fold_keep(words))
         if found:
@@ -48,6 +54,7 @@ def status_of(clause_before: str, sentence_before: str, previous_sentence: str) 
 
 
 def _last_cue(folded: str) -> str | None:
+    folded = _COMPARED.sub(" ", folded)  # a result set against a target is no target
     hits = []
     for status, pattern in (("preliminary", _PRELIMINARY), ("expected", _EXPECTED), ("target", _TARGET)):
         hits += [(m.start(), status) for m in pattern.finditer(folded)]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from app.draft.context import baseline_of, earlier_level, in_force, own_period, period_of, status_of
 from app.draft.funding import draft_funding
-from app.draft.indicators import Choice, IndicatorFinder
+from app.draft.indicators import AREA, AREA_RATES, Choice, IndicatorFinder
 from app.draft.quotes import as_number, left_out_item, number_end, quote_around, unique_key
 from app.draft.regions import RegionFinder
 from app.draft.text import Piece, clauses, containing, fold_keep, fold_phrase, paragraphs, sentences
@@ -200,6 +200,17 @@ class FactDrafter:
         ):
             # "… tỷ lệ hộ nghèo cao nhất với 48,6%; huyện Đồng Văn 45,1%": the list's indicator.
             choice = Choice(last[3], "medium", "indicator of the list's first item, before ';'", last[4])
+        area = AREA.match(near if near is not None else before_c)
+        if (
+            area
+            and choice.code in (None, "poor_household_rate", *AREA_RATES.values())
+            and last
+            and last[:2] == (sent.start, True)
+            and last[3] in {"poor_household_rate", *AREA_RATES.values()}
+            and q.is_percent
+        ):
+            # "… khu vực thành thị chiếm 0,39%, khu vực nông thôn chiếm 3,17%": the area's rate.
+            choice = Choice(AREA_RATES[area[1]], "medium", "the area's rate, its subject elided", 0)
         if (
             money
             and not choice.code

@@ -14,6 +14,8 @@ _FUNDING_STATUS = [
     ("disbursed", r"giai ngan|da chi|kinh phi|tong kinh phi|da ho tro|da dau tu"),
     ("allocated", r"phan bo|bo tri|giao von|duoc giao|cap phat|phe duyet"),
 ]
+_TOTAL = re.compile(r"tong (?:kinh phi|von|nguon von)(?! da)")
+_DISBURSED_LATER = re.compile(r"^[^.;]{0,80}?\b(?:da |duoc )?giai ngan\b(?! cho vay)")
 _FUNDING_SOURCE = [
     ("policy_bank_credit", r"ngan hang chinh sach|tin dung chinh sach|nhcsxh|von vay|cho vay|vay"),
     ("commercial_banks", r"ngan hang thuong mai"),
@@ -46,6 +48,13 @@ def draft_funding(
     fstatus = (
         "planned" if status in ("target", "expected") else _nearest(_FUNDING_STATUS, windows, "allocated")
     )
+    if (
+        fstatus == "disbursed"
+        and _TOTAL.search(windows[0][0])
+        and _DISBURSED_LATER.match(fold_keep(text[q.end : sent.end]))
+    ):
+        # "tổng kinh phí … là X, đã giải ngân Y": X is what was there to spend, Y what was spent.
+        fstatus = "allocated"
     source = _nearest(_FUNDING_SOURCE, windows, "unspecified")
     item = {"key": unique_key(f"funding-{period[:4]}", keys), "quote": quote}
     if within:

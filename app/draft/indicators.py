@@ -41,6 +41,12 @@ _LEVEL_AFTER_CHANGE = re.compile(r"(?:con|xuong con|xuong|len)\s*$")
 _PER_YEAR = re.compile(r"^\s*(?:/\s*nam|moi nam|binh quan moi nam|hang nam)")
 ATTAIN_BEFORE = re.compile(r"dat\s*$")
 ATTAIN_AFTER = re.compile(r"^\s*(?:so voi\s+)?(?:chi tieu|ke hoach|muc tieu)")
+# "thấp hơn chỉ tiêu kế hoạch được giao (2,75%)": the target value of the sentence's subject.
+PAREN_TARGET = re.compile(r"(?:chi tieu|ke hoach|muc tieu)(?: [a-z]+){0,4}\s*\(\s*$")
+ATTAINMENT = {"poverty_target_attainment_rate", "plan_attainment"}
+# "tỷ lệ hộ nghèo khu vực thành thị 0,39%, khu vực nông thôn 3,17%": the area names the rate.
+AREA = re.compile(r"^\s*(?:va |con |o |tai )?(?:khu vuc )?(thanh thi|nong thon)\b")
+AREA_RATES = {"thanh thi": "urban_poor_household_rate", "nong thon": "rural_poor_household_rate"}
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,11 @@ class IndicatorFinder:
                 {"percentage_points"} if change or _PER_YEAR.search(after) else {"percent", "percent_ratio"}
             )
         skip = STOCKS if _BENEFICIARY.search(before) else set()
+        if q.is_percent and PAREN_TARGET.search(before):
+            # The words "chỉ tiêu … (" say whose target it is not: drop them, and the attainment rates.
+            before = PAREN_TARGET.sub("", before)
+            near = PAREN_TARGET.sub("", near) if near is not None else None
+            skip = skip | ATTAINMENT
         # "tặng 500 suất quà cho hộ nghèo": a bare number followed by a noun of its own counts
         # that noun; only a cue that starts right after the number can name what it counts.
         own = _OWN_NOUN.match(after) if q.unit is None and not q.is_percent else None

@@ -31,3 +31,19 @@ def test_a_disbursement_rate_is_a_figure_and_a_programs_name_is_no_target(draft_
     )
     [rate] = m["figures"]
     assert (rate["indicator"], rate["value"], rate["status"]) == ("funding_disbursement_rate", 92.5, "actual")
+
+
+def test_a_total_followed_by_what_was_disbursed_of_it_is_allocated(draft_of):
+    m = draft_of(
+        page(
+            "Tổng kinh phí thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững năm 2024 là "
+            "318,4 tỷ đồng, đến hết tháng 12/2024 đã giải ngân 297,2 tỷ đồng. " + FILLER
+        )
+    )
+    got = {f["amount_vnd"] / 10**9: f["status"] for f in m["funding"]}
+    assert got == {318.4: "allocated", 297.2: "disbursed"}
+
+
+def test_a_total_spent_with_no_disbursement_after_it_stays_disbursed(draft_of):
+    m = draft_of(page("Năm 2023, tổng kinh phí hỗ trợ làm nhà cho hộ nghèo là 12,6 tỷ đồng. " + FILLER))
+    assert [f["status"] for f in m["funding"]] == ["disbursed"]
