@@ -36,8 +36,8 @@ _ONE_HOUSEHOLD = re.compile(
 )
 # A list item after ';': a place or a period and its number ("huyện Đồng Văn còn 45,1%", "năm 2023 là 5,1%").
 _LIST_ITEM = re.compile(
-    r"\s*(?:(?:huyện|xã|thị xã|thành phố|quận|phường|thị trấn|tỉnh)\s+(?:[A-ZĐÀ-Ỹ]\w*\s+){1,3}"
-    r"|(?:cuối\s+)?(?:năm|tháng)\s+[\d/]+\s+)(?:(?:còn|là|với|chiếm|đạt|có)\s+)?$"
+    r"\s*(?:(?:huyện|xã|thị xã|thành phố|quận|phường|thị trấn|tỉnh|vùng)\s+(?:[A-ZĐÀ-Ỹ]\w*\s+){1,3}"
+    r"|(?:cuối\s+)?(?:năm|tháng)\s+[\d/]+\s+)(?:(?:cao|thấp) nhất\s+)?(?:(?:còn|là|với|chiếm|đạt|có)\s+)?$"
 )
 _AGGREGATE = re.compile(r"(?<!\w)(?:toàn|tổng|cả|các|trên địa bàn)(?!\w)", re.IGNORECASE)
 _PROGRAM_WORDS = [

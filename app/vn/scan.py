@@ -17,9 +17,9 @@ from app.vn.numbers import Quantity, find_quantities
 KINDS = ("quantity", "date", "time", "year", "ordinal", "label", "code", "phone", "unclassified")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 _ROMAN = re.compile(r"(?<=\s)(?:lần\s+thứ|thứ|khóa|vùng|khu\s+vực)\s+([IVXLC]+)(?![\w])", re.IGNORECASE)
-# Words after which a number names something rather than counts it.
+# Words after which a number names something rather than counts it ("tổng số 120 hộ" counts).
 _LABEL_BEFORE = re.compile(
-    r"(?<!\w)(?:dự\s+án|ảnh|hình|phường|quận|số|nghị\s+quyết|quyết\s+định|chỉ\s+thị|khu|tổ|khóm|ấp)\s*$",
+    r"(?<!\w)(?:dự\s+án|ảnh|hình|phường|quận|(?<!tổng\s)số|nghị\s+quyết|quyết\s+định|chỉ\s+thị|khu|tổ|khóm|ấp)\s*$",
     re.IGNORECASE,
 )
 _DAY_MONTH = re.compile(r"(?<![\w/.,])([0-3]?\d)/([01]?\d)(?![\w/]|[.,]\d)")

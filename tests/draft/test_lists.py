@@ -51,3 +51,18 @@ def test_the_rise_of_an_income_is_no_funding_but_added_capital_is(draft_of):
     assert figure(m, "28,5")["indicator"] == "poor_household_average_income"
     assert left_out(m, "3,2 triệu")["reason"] == "a change of the amount before it, not a funding item"
     assert [f["amount_vnd"] for f in m["funding"]] == [50_000_000_000]
+
+
+def test_regions_listed_after_a_semicolon_take_the_first_items_indicator(draft_of):
+    m = draft_of(
+        page(
+            "Năm 2024, vùng Đồng bằng sông Cửu Long có tỷ lệ nghèo đa chiều là 7,4%; vùng Tây Nguyên là 11,2%; "
+            "vùng Đông Nam Bộ thấp nhất với 0,2%. " + FILLER
+        )
+    )
+    got = {f["value"]: (f["indicator"], f["region"]) for f in m["figures"]}
+    assert got == {
+        7.4: ("multidimensional_poor_near_poor_rate", "VN-6"),
+        11.2: ("multidimensional_poor_near_poor_rate", "VN-4"),
+        0.2: ("multidimensional_poor_near_poor_rate", "VN-5"),
+    }
