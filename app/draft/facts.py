@@ -39,6 +39,8 @@ _LIST_ITEM = re.compile(
     r"\s*(?:(?:huyện|xã|thị xã|thành phố|quận|phường|thị trấn|tỉnh|vùng)\s+(?:[A-ZĐÀ-Ỹ]\w*\s+){1,3}"
     r"|(?:cuối\s+)?(?:năm|tháng)\s+[\d/]+\s+)(?:(?:cao|thấp) nhất\s+)?(?:(?:còn|là|với|chiếm|đạt|có)\s+)?$"
 )
+_EACH = re.compile(r"\b(?:moi|tung) (?:ho|nguoi|can|lao dong|hoc sinh)\b|\bmuc ho tro\b")
+_PART_OF = re.compile(r"(?:^|[,;:(])\s*(?:trong đó|trong số đó|riêng)\b[^,;]*$", re.IGNORECASE)
 _AGGREGATE = re.compile(r"(?<!\w)(?:toàn|tổng|cả|các|trên địa bàn)(?!\w)", re.IGNORECASE)
 _PROGRAM_WORDS = [
     ("policy-bank-credit", r"tin dung chinh sach|ngan hang chinh sach|nhcsxh"),
@@ -118,7 +120,7 @@ class FactDrafter:
     @staticmethod
     def _shift(q: Quantity, by: int) -> Quantity:
         return Quantity(
-            q.value, q.value_high, q.qualifier, q.unit, q.start + by, q.end + by, q.text, q.denominator
+            q.value, q.value_high, q.qualifier, q.unit, q.start + by, q.end + by, q.text, q.denominator, q.per
         )
 
     def _one(self, art, q, prev_end, nxt, sents, cls, out: Drafted, keys: set[str]) -> None:
@@ -211,6 +213,14 @@ class FactDrafter:
         ):
             # "… khu vực thành thị chiếm 0,39%, khu vực nông thôn chiếm 3,17%": the area's rate.
             choice = Choice(AREA_RATES[area[1]], "medium", "the area's rate, its subject elided", 0)
+        if money and not (choice.code and choice.confidence == "high"):
+            opening = self.finder.subject(before_c, {"vnd"})
+            if opening:
+                choice = Choice(opening, "high", None, 0)
+        if money and (q.per or _EACH.search(before_c)) and not (choice.code and choice.confidence == "high"):
+            # "50 triệu đồng/căn", "mỗi hộ được hỗ trợ 40 triệu đồng": what one unit gets, no total.
+            out.left_out.append(left_out_item(art, q, prev_end, nxt, "an amount for each one, not a total"))
+            return
         if (
             money
             and not choice.code
@@ -233,6 +243,18 @@ class FactDrafter:
             return
         if choice.code is None:
             out.left_out.append(left_out_item(art, q, prev_end, nxt, "indicator not recognised"))
+            return
+        if (
+            last
+            and last[0] == sent.start
+            and last[3] == choice.code
+            and not q.is_percent
+            and _PART_OF.search(text[max(clause.start, prev_end) : q.start])
+            and q.value < last[5]
+        ):
+            # "đào tạo nghề cho 3.850 lao động, trong đó 1.020 người thuộc hộ nghèo": a part of
+            # that figure, not another figure of the same indicator (it would read as a conflict).
+            out.left_out.append(left_out_item(art, q, prev_end, nxt, "a part of the figure before it"))
             return
         quote, within = quote_around(art, q, clause.start, prev_end, after_end, choice.sign != 0)
         if quote is None:
@@ -275,7 +297,7 @@ class FactDrafter:
         if notes:
             fig["review_note"] = "; ".join(notes)
         out.figures.append(fig)
-        self._last = (sent.start, q.is_percent, q.unit, ind.code, choice.sign)
+        self._last = (sent.start, q.is_percent, q.unit, ind.code, choice.sign, q.value)
 
     def _program(self, quote: str, sentence: str) -> str | None:
         folded = fold_phrase(quote)

@@ -39,6 +39,7 @@ _BY_FROM = re.compile(r"(?:giam|tang)(?: [a-z]+){1,6} tu\s*$")
 _TO_LEVEL = re.compile(r"^[^,;]{0,40}?(?:xuong|len)\b")
 _LEVEL_AFTER_CHANGE = re.compile(r"(?:con|xuong con|xuong|len)\s*$")
 _PER_YEAR = re.compile(r"^\s*(?:/\s*nam|moi nam|binh quan moi nam|hang nam)")
+_STATES = re.compile(r"(?<![a-z])(?:dat|la|len|con|tang len|giam con)\s*$")
 ATTAIN_BEFORE = re.compile(r"dat\s*$")
 ATTAIN_AFTER = re.compile(r"^\s*(?:so voi\s+)?(?:chi tieu|ke hoach|muc tieu)")
 # "thấp hơn chỉ tiêu kế hoạch được giao (2,75%)": the target value of the sentence's subject.
@@ -196,6 +197,21 @@ class IndicatorFinder:
                 if best is None or score > best[0]:
                     best = (score, code, cue)
         return best
+
+    def subject(self, before: str, units: set[str]) -> str | None:
+        """The indicator a clause opens with, when the clause then only says the number is it:
+        "Tổng dư nợ … đến 31/12/2023 đạt 5.320 tỷ đồng" (the cue far from the number)."""
+        if not _STATES.search(before):
+            return None
+        head = before.lstrip()
+        found = [
+            (len(cue), code)
+            for code, cue in self.cues
+            if self.indicators[code].unit in units
+            and self.indicators[code].measure == "level"
+            and re.match(re.escape(cue) + r"(?![a-z])", head)
+        ]
+        return max(found)[1] if found else None
 
     def _units(self, q: Quantity) -> set[str]:
         if q.unit in ("đồng", "tỷ", "triệu", "nghìn", "ngàn"):

@@ -54,7 +54,7 @@ UNIT_NOUNS = (
 UNIT_SYNONYMS = {"đ": "đồng", "vnđ": "đồng", "vnd": "đồng"}
 PERCENTAGE_POINTS = "điểm phần trăm"
 # What a rate is per: "đồng/người/tháng", "triệu đồng/hộ/năm", "%/năm".
-PER_NOUNS = ("lao động", "người", "khẩu", "hộ", "tháng", "năm", "ngày")
+PER_NOUNS = ("lao động", "người", "khẩu", "hộ", "tháng", "năm", "ngày", "căn", "căn nhà", "suất", "học sinh")
 
 
 def _alternation(words) -> str:

@@ -313,3 +313,8 @@ def test_one_households_story_is_left_out_not_counted(draft_of):
     )
     assert "household's story" in left_out(m, "50 triệu")["reason"]
     assert not m.get("funding")
+
+
+def test_households_over_the_poverty_line_escaped_poverty(draft_of):
+    m = draft_of(page("Năm 2023, nguồn vốn vay đã giúp 1.870 hộ vượt qua ngưỡng nghèo. " + FILLER))
+    assert figure(m, "1.870")["indicator"] == "households_escaped_poverty"

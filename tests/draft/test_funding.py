@@ -47,3 +47,32 @@ def test_a_total_followed_by_what_was_disbursed_of_it_is_allocated(draft_of):
 def test_a_total_spent_with_no_disbursement_after_it_stays_disbursed(draft_of):
     m = draft_of(page("Năm 2023, tổng kinh phí hỗ trợ làm nhà cho hộ nghèo là 12,6 tỷ đồng. " + FILLER))
     assert [f["status"] for f in m["funding"]] == ["disbursed"]
+
+
+def test_an_amount_for_each_house_or_person_is_no_funding_total(draft_of):
+    m = draft_of(
+        page(
+            "Năm 2024, tỉnh hỗ trợ xây mới 420 căn nhà cho hộ nghèo với mức 60 triệu đồng/căn; người học "
+            "nghề được hỗ trợ tiền ăn 35.000 đồng/người/ngày. Mỗi hộ còn được hỗ trợ 8 triệu đồng. " + FILLER
+        )
+    )
+    assert m.get("funding", []) == []
+    reasons = {item["reason"] for item in m["left_out"]}
+    assert reasons == {"an amount for each one, not a total"}
+    assert len(m["left_out"]) == 3
+
+
+def test_a_clause_opening_with_outstanding_credit_names_its_amount(draft_of):
+    m = draft_of(
+        page(
+            "Tổng dư nợ các chương trình tín dụng chính sách trên địa bàn đến ngày 31/12/2023 đạt "
+            "4.870 tỷ đồng. " + FILLER
+        )
+    )
+    [credit] = m["figures"]
+    assert (credit["indicator"], credit["value"], credit["confidence"]) == (
+        "policy_credit_outstanding",
+        4870 * 10**9,
+        "high",
+    )
+    assert m.get("funding", []) == []

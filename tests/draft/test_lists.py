@@ -56,8 +56,8 @@ def test_the_rise_of_an_income_is_no_funding_but_added_capital_is(draft_of):
 def test_regions_listed_after_a_semicolon_take_the_first_items_indicator(draft_of):
     m = draft_of(
         page(
-            "Năm 2024, vùng Đồng bằng sông Cửu Long có tỷ lệ nghèo đa chiều là 7,4%; vùng Tây Nguyên là 11,2%; "
-            "vùng Đông Nam Bộ thấp nhất với 0,2%. " + FILLER
+            "Năm 2024, vùng Đồng bằng sông Cửu Long có tỷ lệ nghèo đa chiều là 7,4%; "
+            "vùng Tây Nguyên là 11,2%; vùng Đông Nam Bộ thấp nhất với 0,2%. " + FILLER
         )
     )
     got = {f["value"]: (f["indicator"], f["region"]) for f in m["figures"]}
@@ -66,3 +66,15 @@ def test_regions_listed_after_a_semicolon_take_the_first_items_indicator(draft_o
         11.2: ("multidimensional_poor_near_poor_rate", "VN-4"),
         0.2: ("multidimensional_poor_near_poor_rate", "VN-5"),
     }
+
+
+def test_a_part_of_the_figure_before_it_is_left_out_not_a_second_figure(draft_of):
+    m = draft_of(
+        page(
+            "Năm 2023, tỉnh đào tạo nghề cho 4.120 lao động nông thôn, trong đó có 960 người thuộc hộ "
+            "nghèo; giải quyết việc làm cho 8.300 lao động. " + FILLER
+        )
+    )
+    assert figure(m, "4.120")["indicator"] == "vocational_trainees"
+    assert left_out(m, "960")["reason"] == "a part of the figure before it"
+    assert figure(m, "8.300")["indicator"] == "workers_employed"
