@@ -26,7 +26,10 @@ _COMPARED = re.compile(  # "thấp hơn/vượt chỉ tiêu kế hoạch đượ
 )
 _TARGET_STRONG = re.compile(r"phan dau|dat muc tieu|muc tieu (?:den|la|giam)|yeu cau|chi tieu giam")
 _CARRY = re.compile(r"^\s*(?:cu the|trong do|gom|bao gom|theo do)\b")
-_HALF = re.compile(r"(6|sáu)\s+tháng\s+đầu\s+năm(?:\s+((?:19|20)\d{2}))?", re.IGNORECASE)
+# "6 tháng đầu năm", "9 tháng đầu năm 2025", "3 tháng đầu năm": the year's first months.
+_HALF = re.compile(r"(3|6|9|ba|sáu|chín)\s+tháng\s+đầu\s+năm(?:\s+((?:19|20)\d{2}))?", re.IGNORECASE)
+_MONTHS = {"3": 3, "ba": 3, "6": 6, "sáu": 6, "9": 9, "chín": 9}
+_LAST_DAY = {3: "03-31", 6: "06-30", 9: "09-30"}
 _SINCE_NEW_YEAR = re.compile(r"từ\s+đầu\s+năm(?:\s+((?:19|20)\d{2}))?\s+(?:đến|tới)\s+nay", re.IGNORECASE)
 _TO_DATE = re.compile(r"(?:từ\s+đầu\s+năm\s+)?đến\s+nay|tính\s+đến\s+nay|lũy\s+kế", re.IGNORECASE)
 _BASELINE = re.compile(
@@ -110,9 +113,9 @@ def period_of(
     ]
     if half and (not mentions or half[-1].start() > mentions[-1].start):
         year = int(half[-1][2]) if half[-1][2] else (published.year if published else default_year)
-        return f"{year}-01-01/{year}-06-30", None if half[-1][
-            2
-        ] or published else "year of '6 tháng đầu năm' guessed"
+        months = _MONTHS[half[-1][1].lower()]
+        guessed = None if half[-1][2] or published else f"year of '{half[-1][0]}' guessed"
+        return f"{year}-01-01/{year}-{_LAST_DAY[months]}", guessed
     own = own_period(after, published, status, default_year)
     if own:
         return own, None

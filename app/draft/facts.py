@@ -24,9 +24,12 @@ _NOT_FIGURE_AFTER = [
     (re.compile(r"^\s*(?:km|m2|ha|tan|kg|mm|con)(?![a-z])"), "a physical quantity, not a poverty figure"),
 ]
 _NOT_FIGURE_BEFORE = [
-    (re.compile(r"(?:thu|hang|xep|top)\s*$"), "a rank"),
+    (re.compile(r"(?<![a-z])(?:thu|hang|xep|top)\s*$"), "a rank"),
     (
-        re.compile(r"(?:chuong trinh|de an|nghi dinh|thong tu|ket luan|so nha|duong|quoc lo|tinh lo)\s*$"),
+        re.compile(
+            r"(?<![a-z])(?:chuong trinh|de an|nghi dinh|thong tu|ket luan|so nha|(?<!tuong )duong"
+            r"|quoc lo|tinh lo)\s*$"
+        ),
         "a number inside a name or an address",
     ),
 ]
@@ -192,8 +195,9 @@ class FactDrafter:
         if prev_end > clause.start:  # words since the previous number, minus that number's own phrase
             near = re.split(r",|\bvà\b|;", text[max(clause.start, prev_end) : q.start])[-1]
             near = fold_keep(near)
-        choice = self.finder.choose(q, before_c, after, near)
         last = self._last
+        changed = last[4] if last and last[0] == sent.start else 0
+        choice = self.finder.choose(q, before_c, after, near, changed)
         if (
             choice.code is None
             and last

@@ -39,6 +39,7 @@ _BY_FROM = re.compile(r"(?:giam|tang)(?: [a-z]+){1,6} tu\s*$")
 _TO_LEVEL = re.compile(r"^[^,;]{0,40}?(?:xuong|len)\b")
 _LEVEL_AFTER_CHANGE = re.compile(r"(?:con|xuong con|xuong|len)\s*$")
 _PER_YEAR = re.compile(r"^\s*(?:/\s*nam|moi nam|binh quan moi nam|hang nam)")
+_EQUIVALENT = re.compile(r"(?<![a-z])(?:tuong duong|tuong ung|tuc la|bang)(?: voi)?\s*$")
 _STATES = re.compile(r"(?<![a-z])(?:dat|la|len|con|tang len|giam con)\s*$")
 ATTAIN_BEFORE = re.compile(r"dat\s*$")
 ATTAIN_AFTER = re.compile(r"^\s*(?:so voi\s+)?(?:chi tieu|ke hoach|muc tieu)")
@@ -115,10 +116,16 @@ class IndicatorFinder:
         self.indicators = indicators
         self.cues = [(code, fold_phrase(c)) for code, ind in indicators.items() for c in ind.cues]
 
-    def choose(self, q: Quantity, before: str, after: str, near: str | None = None) -> Choice:
+    def choose(
+        self, q: Quantity, before: str, after: str, near: str | None = None, changed: int = 0
+    ) -> Choice:
         """`before` and `after`: folded words on either side of the number in its clause;
-        `near`: the part of `before` since the previous number, tried first."""
+        `near`: the part of `before` since the previous number, tried first; `changed`: the sign
+        of a change drafted just before in the sentence."""
         change = bool(_CHANGE_BEFORE.search(before)) and not _LEVEL_AFTER_CHANGE.search(before)
+        if q.is_percent and changed and _EQUIVALENT.search(near if near is not None else before):
+            # "giảm được 6.120 hộ nghèo, tương đương 1,75%": the same fall, as the rate's.
+            return self._equivalent(q, before, after, changed)
         # "phấn đấu giảm tỷ lệ hộ nghèo từ 5-6%": by how much, unless "xuống/lên …" follows.
         change = change or bool(
             _BY_FROM.search(before) and not _TO_LEVEL.match(after) and not _PER_YEAR.search(after)
@@ -197,6 +204,12 @@ class IndicatorFinder:
                 if best is None or score > best[0]:
                     best = (score, code, cue)
         return best
+
+    def _equivalent(self, q: Quantity, before: str, after: str, sign: int) -> Choice:
+        best = self._best(_EQUIVALENT.sub("", before), after, {"percentage_points"}, True)
+        if best is None:
+            return Choice(None, "low", "indicator not recognised", sign)
+        return Choice(best[1], "medium", "the change before it, as a rate: read from 'tương đương'", sign)
 
     def subject(self, before: str, units: set[str]) -> str | None:
         """The indicator a clause opens with, when the clause then only says the number is it:

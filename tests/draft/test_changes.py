@@ -38,3 +38,12 @@ def test_an_estimate_with_bare_uoc_is_expected_and_subgroup_rates_keep_their_sub
 def test_a_village_convention_is_no_estimate(draft_of):
     m = draft_of(page("Năm 2023, theo hương ước của thôn, toàn xã có 120 hộ thoát nghèo. " + FILLER))
     assert figure(m, "120")["status"] == "actual"
+
+
+def test_a_fall_in_households_equivalent_to_a_rate_is_the_rates_fall(draft_of):
+    m = draft_of(page("Năm 2024, toàn tỉnh giảm được 3.480 hộ nghèo, tương đương 1,12%. " + FILLER))
+    got = {f["value"]: (f["indicator"], f["period"]) for f in m["figures"]}
+    assert got == {
+        -3480: ("poor_households_change", "2024"),
+        -1.12: ("poor_household_rate_change", "2024"),
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.draft.conftest import FILLER, figure, page
 
 
@@ -65,3 +67,16 @@ def test_a_month_carried_into_a_new_paragraph_widens_to_its_year(draft_of):
     )
     assert m["funding"][0]["period"] == "2023-11"  # in its own paragraph the month holds
     assert figure(m, "6.450")["period"] == "2023"
+
+
+@pytest.mark.parametrize(
+    ("words", "period"),
+    [
+        ("9 tháng đầu năm 2025", "2025-01-01/2025-09-30"),
+        ("3 tháng đầu năm 2024", "2024-01-01/2024-03-31"),
+        ("6 tháng đầu năm 2023", "2023-01-01/2023-06-30"),
+    ],
+)
+def test_the_first_months_of_a_year_are_that_part_of_it(draft_of, words, period):
+    m = draft_of(page(f"{words}, toàn tỉnh có 215 hộ thoát nghèo. " + FILLER))
+    assert figure(m, "215")["period"] == period
