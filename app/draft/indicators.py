@@ -34,12 +34,15 @@ COUNTS = frozenset(COUNT_UNITS)
 _CHANGE_BEFORE = re.compile(
     r"(?:giam|tang)(?: duoc| them| len)?(?: so voi [^,;]{0,30}? la)?\s*$"
     r"|(?:giam|tang)(?: [a-z]+){1,5} them\s*$"
+    r"|(?:giam|tang)(?: [a-z]+){0,6} binh quan(?: moi nam| hang nam)?\s*$"  # "giảm … bình quân 3%/năm"
 )
 _BY_FROM = re.compile(r"(?:giam|tang)(?: [a-z]+){1,6} tu\s*$")
 _TO_LEVEL = re.compile(r"^[^,;]{0,40}?(?:xuong|len)\b")
 _LEVEL_AFTER_CHANGE = re.compile(r"(?:con|xuong con|xuong|len)\s*$")
 _PER_YEAR = re.compile(r"^\s*(?:/\s*nam|moi nam|binh quan moi nam|hang nam)")
 _EQUIVALENT = re.compile(r"(?<![a-z])(?:tuong duong|tuong ung|tuc la|bang)(?: voi)?\s*$")
+ANNUAL = "poor_household_rate_annual_reduction"
+_POOR_RATE = re.compile(r"(?:ty le (?:ho )?ngheo|giam ngheo)(?! [a-z]* ?can ngheo)(?:(?! can ngheo).)*$")
 _STATES = re.compile(r"(?<![a-z])(?:dat|la|len|con|tang len|giam con)\s*$")
 ATTAIN_BEFORE = re.compile(r"dat\s*$")
 ATTAIN_AFTER = re.compile(r"^\s*(?:so voi\s+)?(?:chi tieu|ke hoach|muc tieu)")
@@ -123,6 +126,10 @@ class IndicatorFinder:
         `near`: the part of `before` since the previous number, tried first; `changed`: the sign
         of a change drafted just before in the sentence."""
         change = bool(_CHANGE_BEFORE.search(before)) and not _LEVEL_AFTER_CHANGE.search(before)
+        per_year = q.is_percent and (q.per[:1] == ("năm",) or bool(_PER_YEAR.search(after)))
+        if per_year and ANNUAL in self.indicators and "giam" in before[-60:] and _POOR_RATE.search(before):
+            # "giảm tỷ lệ hộ nghèo bình quân 3%/năm": the annual reduction, a positive number.
+            return Choice(ANNUAL, "medium", "a fall of the rate per year: the annual reduction", 0)
         if q.is_percent and changed and _EQUIVALENT.search(near if near is not None else before):
             # "giảm được 6.120 hộ nghèo, tương đương 1,75%": the same fall, as the rate's.
             return self._equivalent(q, before, after, changed)

@@ -220,9 +220,16 @@ def _name_at_end(words: list[str]) -> int | None:
     tail = len(words)
     while tail > 0 and words[tail - 1][:1].isupper():
         tail -= 1
+    # The capitalised tail opens with a place when a unit word precedes it or its first word is
+    # no surname ("Sở … Sơn La Nguyễn Văn Thắng").
+    after_unit = tail > 0 and words[tail - 1] in _UNIT_WORDS
+    place = tail if tail < len(words) and (after_unit or words[tail] not in SURNAMES) else None
     for i in range(tail, len(words)):
         # "UBND tỉnh Hà Giang", "huyện Quan Hóa": a surname right after a unit word starts a place.
         if words[i] in SURNAMES and 2 <= len(words) - i <= 5 and i > 0 and words[i - 1] not in _UNIT_WORDS:
+            # "tỉnh Sơn La Đặng Ngọc Hậu": the place's second word, when a surname follows it.
+            if i == (place or -2) + 1 and len(words) - i > 3 and words[i + 1] in SURNAMES:
+                continue
             return i
     return None
 

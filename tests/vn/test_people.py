@@ -67,7 +67,16 @@ def test_minority_and_less_common_family_names_are_recognised(text, name):
 
 
 @pytest.mark.parametrize(
-    "place", ["tỉnh Hà Giang", "tỉnh Bạc Liêu", "huyện Quan Hóa", "xã La Pán Tẩn", "thành phố Cao Bằng"]
+    "place",
+    [
+        "tỉnh Hà Giang",
+        "tỉnh Bạc Liêu",
+        "huyện Quan Hóa",
+        "xã La Pán Tẩn",
+        "thành phố Cao Bằng",
+        "tỉnh Sơn La",
+        "Sở Lao động - Thương binh và Xã hội Sơn La",
+    ],
 )
 def test_a_place_named_like_a_family_is_no_person(place):
     assert find_people(f"Chủ tịch UBND {place} cho biết: “Năm nay”") == []
