@@ -142,7 +142,7 @@ class IndicatorFinder:
             tail = before[-50:]
             sign = -1 if tail.rfind("giam") > tail.rfind("tang") else 1
         if q.is_percent and ATTAIN_BEFORE.search(before) and ATTAIN_AFTER.search(after):
-            code = self._attainment(before + " " + after)
+            code = self._attainment(before + " " + after, q.value_high or q.value)
             if code:
                 return Choice(code, "medium", "attainment of a plan: read from 'đạt …% chỉ tiêu/kế hoạch'", 0)
         units = self._units(q)
@@ -240,8 +240,9 @@ class IndicatorFinder:
             return NOUN_UNITS[q.unit]
         return set(COUNTS)
 
-    def _attainment(self, words: str) -> str | None:
-        poverty = "ngheo" in words
+    def _attainment(self, words: str, value) -> str | None:
+        # The poverty target's attainment is a share; "đạt 108% kế hoạch" is a plan's attainment.
+        poverty = "ngheo" in words and value <= 100
         for code in (("poverty_target_attainment_rate",) if poverty else ()) + ("plan_attainment",):
             if code in self.indicators:
                 return code

@@ -50,9 +50,7 @@ def test_a_fall_in_households_equivalent_to_a_rate_is_the_rates_fall(draft_of):
 
 
 def test_a_fall_of_the_rate_per_year_is_the_annual_reduction_positive(draft_of):
-    m = draft_of(
-        page("Giai đoạn 2021-2025, tỉnh phấn đấu giảm tỷ lệ hộ nghèo bình quân 2,5%/năm. " + FILLER)
-    )
+    m = draft_of(page("Giai đoạn 2021-2025, tỉnh phấn đấu giảm tỷ lệ hộ nghèo bình quân 2,5%/năm. " + FILLER))
     cut = figure(m, "2,5%")
     assert (cut["indicator"], cut["value"], cut["status"], cut["period"]) == (
         "poor_household_rate_annual_reduction",

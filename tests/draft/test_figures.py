@@ -318,3 +318,16 @@ def test_one_households_story_is_left_out_not_counted(draft_of):
 def test_households_over_the_poverty_line_escaped_poverty(draft_of):
     m = draft_of(page("Năm 2023, nguồn vốn vay đã giúp 1.870 hộ vượt qua ngưỡng nghèo. " + FILLER))
     assert figure(m, "1.870")["indicator"] == "households_escaped_poverty"
+
+
+def test_attaining_more_than_the_plan_is_a_plans_attainment_not_a_share(draft_of):
+    m = draft_of(
+        page("Năm 2024, các cấp đã vận động Quỹ Vì người nghèo được 52 tỷ đồng, đạt 112% kế hoạch. " + FILLER)
+    )
+    attained = figure(m, "112%")
+    assert (attained["indicator"], attained["value"]) == ("plan_attainment", 112)
+
+
+def test_poor_households_helped_to_develop_production_are_counted(draft_of):
+    m = draft_of(page("Năm 2024, tỉnh đã hỗ trợ 1.480 hộ nghèo phát triển sản xuất. " + FILLER))
+    assert figure(m, "1.480")["indicator"] == "households_supported_production"
