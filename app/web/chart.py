@@ -8,6 +8,7 @@ secondary points off the line, each linked to its own evidence.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -105,10 +106,12 @@ def series_svg(points: list[dict], href: Callable[[dict], str], title: str) -> M
         f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}"/>'
     )
     # Values of one period from several reports sit side by side, labelled, not on top of each other.
+    # Counted once: days.count() per point was quadratic (7,000 points at 10M figures: 1 s).
     seen: dict[int, int] = {}
+    per_day = Counter(days)
     centres = []
     for day, value in zip(days, values, strict=True):
-        nth, same = seen.get(day, 0), days.count(day)
+        nth, same = seen.get(day, 0), per_day[day]
         seen[day] = nth + 1
         centres.append((x(day) + (nth - (same - 1) / 2) * 16, y(value), nth, same))
     at = {p["figure_id"]: c for p, c in zip(points, centres, strict=True)}
