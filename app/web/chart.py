@@ -120,7 +120,8 @@ def series_svg(points: list[dict], href: Callable[[dict], str], title: str) -> M
     out.append(f'<polyline class="series-line" points="{line}"/>')
     for p, value, (cx, cy, nth, same) in zip(points, values, centres, strict=True):
         colour = STATUS_COLOURS.get(p["status"], "#555")
-        label = f"{p['period_end']:%Y}: {_fmt(value)} ({p['status']}) — {p['report_slug']}\n{p['hover']}"
+        shown = _fmt(value)
+        label = f"{p['period_end']:%Y}: {shown} ({p['status']}) — {p['report_slug']}\n{p['hover']}"
         anchor = "end" if nth < (same - 1) / 2 else "start"
         dx = -10 if anchor == "end" else 10
         if p["role"] == "chosen":
@@ -132,7 +133,7 @@ def series_svg(points: list[dict], href: Callable[[dict], str], title: str) -> M
             f'<a class="point {p["role"]}" href="{escape(href(p))}" data-figure-id="{escape(p["figure_id"])}"'
             f' data-rule="{escape(p.get("rule") or "")}">{marker}'
             f'<text class="value" x="{cx + dx:.1f}" y="{cy - 8:.1f}" text-anchor="{anchor}">'
-            f"{_fmt(value)}</text>"
+            f"{shown}</text>"
             f"<title>{escape(label)}</title></a>"
         )
     legend_x = LEFT
