@@ -211,6 +211,12 @@ class Report(Base):
             name="body_range",
         ),
         Index("ix_reports_published_on_slug", "published_on", "slug"),  # the viewer's reports page (0010)
+        # The fact views' report columns by index only (0013): a per-figure join reads no heap page.
+        Index(
+            "ix_reports_id_fact_columns",
+            "id",
+            postgresql_include=["slug", "published_on", "drafted_by", "reviewed"],
+        ),
     )
 
 

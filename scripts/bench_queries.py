@@ -6,7 +6,8 @@ same level and a random year of 2015-2025, its value scaled (or not, so that som
 Spans stay valid: offsets and words are the seed's, and so is the text. About 55 figures a report
 (200,000 reports near M = 10,000,000). Times every worked query of queries/ and a full
 `SELECT * FROM analytics.<view>` (streamed to the end), and the small answers; median and p95 of
---runs runs. Writes the table and EXPLAIN (ANALYZE, BUFFERS) of each worked query to --out.
+--runs runs. Writes the table and EXPLAIN (ANALYZE, BUFFERS) of each worked query and small answer
+to --out.
 
     python scripts/bench_queries.py --url postgresql://postgres@127.0.0.1:5432/postgres \
         --figures 1000000 --out docs/bench/queries-1M.txt
@@ -271,7 +272,7 @@ def bench(
                 median, p95, rows = measure(conn, sql, runs)
                 say(f"| {label} | {rows} | {median * 1000:.1f} | {p95 * 1000:.1f} |")
         explain = []
-        for label, sql in cases.items():
+        for label, sql in (cases | {f"small answer: {k}": v for k, v in SMALL.items()}).items():
             try:
                 plan = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}").fetchall()
             except psycopg.errors.QueryCanceled:  # past the timeout: the plan without its run

@@ -133,3 +133,30 @@ def test_figures_by_macro_region(loaded_engine):
         " AND extract(year FROM period_start) = 2023",
     )[1][0]
     assert len(rows) == total > 0
+
+
+# figures_by_macro_region before it looked each unit's figures up (0013's rewrite): the figures of
+# the region's codes, joined to their unit and its region afterwards. Same rows, same order.
+MACRO_REGION_BY_JOIN = """
+SELECT coalesce(m.group_code, f.region_code) AS macro_region_code,
+       coalesce(m.group_name, f.region_name) AS macro_region,
+       f.region_valid_from IS NULL AS before_reform, f.region_name AS reported_for,
+       f.indicator_code, f.period_start, f.value, f.figure_id
+FROM analytics.figures f
+JOIN analytics.regions r
+  ON r.region_code = f.region_code AND r.valid_from IS NOT DISTINCT FROM f.region_valid_from
+LEFT JOIN analytics.region_members m
+  ON m.member_code = r.province_code AND m.member_valid_from IS NOT DISTINCT FROM r.valid_from
+ AND m.group_level = 'macro_region'
+WHERE f.indicator_code = 'poor_household_rate'
+  AND f.period_start >= DATE '2023-01-01' AND f.period_start < DATE '2024-01-01'
+  AND coalesce(m.group_code, f.region_code) = 'VN-2'
+ORDER BY macro_region_code, reported_for, f.indicator_code, f.figure_id
+"""
+
+
+def test_figures_by_macro_region_answers_as_the_join_on_every_figure_did(loaded_engine):
+    rows = _run(loaded_engine, "figures_by_macro_region")
+    columns, expected = run_query(loaded_engine, MACRO_REGION_BY_JOIN)
+    assert rows == [dict(zip(columns, row, strict=True)) for row in expected]
+    assert len(rows) > 2

@@ -8,6 +8,7 @@ secondary points off the line, each linked to its own evidence.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -105,10 +106,12 @@ def series_svg(points: list[dict], href: Callable[[dict], str], title: str) -> M
         f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}"/>'
     )
     # Values of one period from several reports sit side by side, labelled, not on top of each other.
+    # Counted once: days.count() per point was quadratic (7,000 points at 10M figures: 1 s).
     seen: dict[int, int] = {}
+    per_day = Counter(days)
     centres = []
     for day, value in zip(days, values, strict=True):
-        nth, same = seen.get(day, 0), days.count(day)
+        nth, same = seen.get(day, 0), per_day[day]
         seen[day] = nth + 1
         centres.append((x(day) + (nth - (same - 1) / 2) * 16, y(value), nth, same))
     at = {p["figure_id"]: c for p, c in zip(points, centres, strict=True)}
@@ -117,7 +120,8 @@ def series_svg(points: list[dict], href: Callable[[dict], str], title: str) -> M
     out.append(f'<polyline class="series-line" points="{line}"/>')
     for p, value, (cx, cy, nth, same) in zip(points, values, centres, strict=True):
         colour = STATUS_COLOURS.get(p["status"], "#555")
-        label = f"{p['period_end']:%Y}: {_fmt(value)} ({p['status']}) — {p['report_slug']}\n{p['hover']}"
+        shown = _fmt(value)
+        label = f"{p['period_end']:%Y}: {shown} ({p['status']}) — {p['report_slug']}\n{p['hover']}"
         anchor = "end" if nth < (same - 1) / 2 else "start"
         dx = -10 if anchor == "end" else 10
         if p["role"] == "chosen":
@@ -129,7 +133,7 @@ def series_svg(points: list[dict], href: Callable[[dict], str], title: str) -> M
             f'<a class="point {p["role"]}" href="{escape(href(p))}" data-figure-id="{escape(p["figure_id"])}"'
             f' data-rule="{escape(p.get("rule") or "")}">{marker}'
             f'<text class="value" x="{cx + dx:.1f}" y="{cy - 8:.1f}" text-anchor="{anchor}">'
-            f"{_fmt(value)}</text>"
+            f"{shown}</text>"
             f"<title>{escape(label)}</title></a>"
         )
     legend_x = LEFT

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -178,8 +179,27 @@ def series_page(request: Request) -> Response:
     title = f"{flt.indicator} in {named[0]['region_name']}" if named else ""
     points = chart_points([dict(r) for r in series], [dict(t) for t in targets])
     svg = series_svg(points, lambda p: facts.evidence_href(p["report_slug"], p["figure_id"]), title)
+    series = [{**r, "alternatives_html": _alternatives(r)} for r in series]
     return _page(
         request, "series.html", flt=flt, options=options, series=series, targets=targets, svg=svg, title=title
+    )
+
+
+def _alternatives(row) -> Markup:
+    """A series row's alternatives as links to their evidence, one a line. Built here, not in the
+    template: at 10 million figures a row has hundreds, and the template's calls cost 0.2 s."""
+    return Markup("<br>").join(
+        Markup('<a class="alternative" href="{}">{} ({}, <code>{}</code>)</a>').format(
+            facts.evidence_href(slug, figure_id), facts.value_text(value, high), status, slug
+        )
+        for figure_id, value, high, status, slug in zip(
+            row["alternative_figure_ids"],
+            row["alternative_values"],
+            row["alternative_values_high"],
+            row["alternative_statuses"],
+            row["alternative_report_slugs"],
+            strict=True,
+        )
     )
 
 

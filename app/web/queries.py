@@ -301,15 +301,19 @@ def choices(conn: Connection, flt: FigureFilter) -> dict[str, list]:
 
 def series_choices(conn: Connection) -> list[RowMapping]:
     """Indicator and region pairs with figures for more than one period: the lines worth drawing.
-    Counted over the first SERIES_SAMPLE figures the view yields (all of them in a small database),
-    so that the page stays fast at millions of figures; any pair can still be typed in the form."""
+    Counted over the first SERIES_SAMPLE figures of analytics.figure_keys (all of them in a small
+    database), so that the page stays fast at millions of figures; any pair can still be typed in
+    the form. figure_keys, not analytics.figures: the sample is read without a join per figure
+    (the planner hashed every report to join a sample of the figures view: 0.2 s at 10M)."""
     return _rows(
         conn,
-        "SELECT indicator_code, region_code, min(region_name) AS region_name, count(*) AS n,"
-        " count(DISTINCT period_end) AS periods"
-        " FROM (SELECT indicator_code, region_code, region_name, period_end FROM analytics.figures"
-        "       LIMIT :sample) f GROUP BY 1, 2"
-        " ORDER BY count(DISTINCT period_end) DESC, count(*) DESC, 1, 2 LIMIT 200",
+        "SELECT coalesce(i.indicator_code, k.funding_code) AS indicator_code, g.region_code,"
+        " min(g.name) AS region_name, count(*) AS n, count(DISTINCT k.period_end) AS periods"
+        " FROM (SELECT indicator_id, funding_code, region_id, period_end FROM analytics.figure_keys"
+        "       LIMIT :sample) k"
+        " LEFT JOIN analytics.indicators i ON i.indicator_id = k.indicator_id"  # 0 for funding
+        " JOIN analytics.regions g ON g.region_id = k.region_id GROUP BY 1, 2"
+        " ORDER BY count(DISTINCT k.period_end) DESC, count(*) DESC, 1, 2 LIMIT 200",
         sample=SERIES_SAMPLE,
     )
 
