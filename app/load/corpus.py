@@ -75,8 +75,11 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 
 def _copy_text(rows) -> str:
-    """Rows as COPY's text format in one string: one write instead of one call per row."""
-    return "".join("\t".join(str(v).translate(_COPY_ESCAPES) for v in row) + "\n" for row in rows)
+    """Rows of (name, then values that need no escaping: numbers, t/f) in COPY's text format, in one
+    string: one write instead of one call per row."""
+    return "".join(
+        f"{row[0].translate(_COPY_ESCAPES)}\t" + "\t".join(map(str, row[1:])) + "\n" for row in rows
+    )
 
 
 def decide(conn: Connection, mappings: list[Path], context: str, full: bool) -> FileDecision:
