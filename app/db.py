@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,6 +110,13 @@ def upgrade_schema(engine: Engine, wait: bool = True) -> str:
 
     A database already at head is left alone without taking the lock.
     """
+    # The common case, a database at head, costs one SELECT: importing alembic and its migration
+    # modules took more than a no-op load's whole database part.
+    head = _head_revision()
+    if head is not None:
+        with engine.connect() as conn:
+            if _current_revision(conn) == head:
+                return head
     from alembic import command
     from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
@@ -125,6 +133,31 @@ def upgrade_schema(engine: Engine, wait: bool = True) -> str:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     return head
+
+
+_REVISION = re.compile(r"""^(down_)?revision(?:: [^=]+)? = (?:["']([^"']*)["']|None)\s*$""", re.M)
+
+
+def _head_revision() -> str | None:
+    """The head of migrations/versions read from the files' `revision` / `down_revision` lines,
+    without importing them; None when that is not one linear history (alembic then decides)."""
+    revisions, parents = set(), set()
+    for path in (PROJECT_ROOT / "migrations" / "versions").glob("*.py"):
+        found = dict((bool(m[1]), m[2]) for m in _REVISION.finditer(path.read_text(encoding="utf-8")))
+        if False not in found or True not in found:
+            return None
+        revisions.add(found[False])
+        parents.add(found[True])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and len(parents - {None}) == len(revisions) - 1 else None
+
+
+def _current_revision(conn: Connection) -> str | None:
+    """alembic_version's revision, None if the table is missing or holds not exactly one row."""
+    if conn.execute(text("SELECT to_regclass('alembic_version') IS NULL")).scalar():
+        return None
+    rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return rows[0] if len(rows) == 1 else None
 
 
 def connection_lost(exc: BaseException) -> str | None:

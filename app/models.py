@@ -466,6 +466,8 @@ class DerivedReport(Base):
     __tablename__ = "derived_reports"
     report_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     slug: Mapped[str] = mapped_column(Text)
+    # md5 of what the keyed kept tables read of its figures (0012): unchanged, its keys are not redone.
+    figures_digest: Mapped[str | None] = mapped_column(Text)
 
 
 # The candidate figures of the keys whose analytics.series rows the loader is recomputing (lean: no

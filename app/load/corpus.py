@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, text
 
-from app.load.changes import FACT_TABLES, Change, check_across, names_of
+from app.load.changes import FACT_TABLES, Change, FileList, check_across, names_of
 from app.load.files import ArticleFiles, Stored
 from app.load.sync import SyncResult
 from app.reference.errors import MappingError
@@ -63,6 +63,25 @@ def last_load(conn: Connection) -> int:
     ).scalar()
 
 
+def _signal_rows(mappings: list[Path]):
+    """(name, four stat signals) of each mapping file, as ArticleFiles.stat gives them."""
+    if isinstance(mappings, FileList):  # the common case: names of one directory, no Path each
+        directory, signals = str(mappings.directory), ArticleFiles.signals_of
+        return ((name, *signals(directory, name)) for name in mappings.names)
+    return ((path.name, *ArticleFiles.stat(path).signals) for path in mappings)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(rows) -> str:
+    """Rows of (name, then values that need no escaping: numbers, t/f) in COPY's text format, in one
+    string: one write instead of one call per row."""
+    return "".join(
+        f"{row[0].translate(_COPY_ESCAPES)}\t" + "\t".join(map(str, row[1:])) + "\n" for row in rows
+    )
+
+
 def decide(conn: Connection, mappings: list[Path], context: str, full: bool) -> FileDecision:
     """Sort `mappings` into articles to read and to keep, as files.decide does, in SQL."""
     if not has_report_files(conn):
@@ -75,8 +94,7 @@ def decide(conn: Connection, mappings: list[Path], context: str, full: bool) -> 
             " tm bigint)"
         )
         with cur.copy("COPY scan_files FROM STDIN") as copy:
-            for path in mappings:
-                copy.write_row((path.name, *ArticleFiles.stat(path).signals))
+            copy.write(_copy_text(_signal_rows(mappings)))
         cur.execute(
             """SELECT f.mapping_file, r.mapping_file IS NOT NULL AND r.context = %(ctx)s AND NOT %(full)s
                       AND -1 NOT IN (f.ms, f.mm, f.ts, f.tm),
@@ -92,10 +110,11 @@ def decide(conn: Connection, mappings: list[Path], context: str, full: bool) -> 
         loaded_before = cur.execute("SELECT EXISTS (SELECT 1 FROM report_files)").fetchone()[0]
         cur.execute("DROP TABLE scan_files")
     decision = FileDecision(loaded_before=loaded_before)
-    for path in mappings:
-        if path.name not in differing:
+    for index, name in enumerate(names_of(mappings)):
+        if name not in differing:
             continue
-        candidate, hashes = differing[path.name]
+        path = mappings[index]
+        candidate, hashes = differing[name]
         files = ArticleFiles.stat(path)
         if candidate and files.hashes() == hashes:
             decision.touched.append(files)  # same content, new times: kept
@@ -113,8 +132,7 @@ def record_names(conn: Connection, mappings: list[Path], read: list[Path]) -> No
             "CREATE TEMP TABLE load_files (mapping_file text PRIMARY KEY, read boolean) ON COMMIT DROP"
         )
         with cur.copy("COPY load_files FROM STDIN") as copy:
-            for path in mappings:
-                copy.write_row((path.name, path.name in names))
+            copy.write(_copy_text((name, "t" if name in names else "f") for name in names_of(mappings)))
         cur.execute("ANALYZE load_files")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +48,20 @@ class ArticleFiles:
         except OSError:
             pass  # verification names what is missing
         return files
+
+    @staticmethod
+    def signals_of(directory: str, name: str) -> tuple[int, int, int, int]:
+        """stat's signals of the mapping `name` in `directory` and of its text, from strings: no Path
+        or object per file (a no-op load stats every file of the corpus)."""
+        try:
+            s = os.stat(f"{directory}/{name}")
+        except OSError:
+            return (-1, -1, -1, -1)
+        try:
+            t = os.stat(f"{directory}/{name.removesuffix('.yaml')}.txt")
+        except OSError:
+            return (s.st_size, s.st_mtime_ns, -1, -1)
+        return (s.st_size, s.st_mtime_ns, t.st_size, t.st_mtime_ns)
 
     @property
     def signals(self) -> tuple[int, int, int, int]:

@@ -219,3 +219,103 @@ def test_reports_loaded_before_the_kept_tables_existed_are_derived_by_the_next_l
         assert conn.execute(text("SELECT count(*) FROM analytics.conflicts")).scalar_one() == 0
     load_seeds(engine, seeds_copy)  # every checksum unchanged: no report is reloaded
     assert _assert_consistent(engine) == first
+
+
+ARTICLE_000 = "000_a65e3a874b89616e"  # tnmt-bac-kan-2023-results: the preliminary side of those keys
+KEYED = ("conflict_groups", "series_rows", "target_results")
+
+
+def _row_versions(engine) -> dict[str, list]:
+    """Each keyed kept table's rows with the transaction that wrote them (xmin)."""
+    with engine.connect() as conn:
+        return {
+            t: sorted(map(tuple, conn.execute(text(f"SELECT xmin::text, id FROM {t}")).all())) for t in KEYED
+        }
+
+
+def _series_winner(engine, indicator: str) -> tuple:
+    with engine.connect() as conn:
+        return tuple(
+            conn.execute(
+                text(
+                    "SELECT figure_id, status, rule FROM analytics.series"
+                    " WHERE indicator_code = :i AND region_code = '06' AND period_start = '2023-01-01'"
+                ),
+                {"i": indicator},
+            ).one()
+        )
+
+
+def test_a_report_rewritten_with_the_same_figures_leaves_the_keyed_tables_untouched(engine, seeds_copy):
+    load_seeds(engine, seeds_copy)
+    before = _row_versions(engine)
+    assert all(before.values())
+    mapping = seeds_copy / "articles" / f"{ARTICLE_004}.yaml"
+    mapping.write_text(
+        mapping.read_text(encoding="utf-8") + "\n# a note, no figure changed\n", encoding="utf-8"
+    )
+    report = load_seeds(engine, seeds_copy)
+    assert report.change.changed == ["ndo-bac-kan-2024-targets"]
+    assert _row_versions(engine) == before  # not even rewritten with the same values
+    _assert_consistent(engine)
+    with engine.connect() as conn:  # the digest is recorded for every derived report
+        assert conn.execute(
+            text("SELECT count(*) FILTER (WHERE figures_digest IS NULL), count(*) FROM derived_reports")
+        ).one() == (0, 5)
+
+
+def test_edits_that_change_add_and_remove_a_keys_winner_keep_the_kept_tables_exact(engine, seeds_copy):
+    load_seeds(engine, seeds_copy)
+    winner = _series_winner(engine, "poor_household_rate")
+    assert winner[0] == "ndo-bac-kan-2024-targets:poor-household-rate-2023"
+    results = seeds_copy / "articles" / f"{ARTICLE_000}.yaml"
+    targets = seeds_copy / "articles" / f"{ARTICLE_004}.yaml"
+
+    # Another candidate of the key becomes actual too: a second winner candidate is added.
+    _edit(results, lambda d: _figure(d, "poor-household-rate-2023").update(status="actual"))
+    load_seeds(engine, seeds_copy)
+    _assert_consistent(engine)
+    assert _series_winner(engine, "poor_household_rate") != winner
+
+    # The chosen figure changes status: the winner changes again.
+    _edit(targets, lambda d: _figure(d, "poor-household-rate-2023").update(status="preliminary"))
+    load_seeds(engine, seeds_copy)
+    _assert_consistent(engine)
+    assert (
+        _series_winner(engine, "poor_household_rate")[0]
+        == "tnmt-bac-kan-2023-results:poor-household-rate-2023"
+    )
+
+    # The winner's report goes: the key is left with the other report's figure alone.
+    for suffix in (".yaml", ".txt"):
+        results.with_suffix(suffix).unlink()
+    load_seeds(engine, seeds_copy)
+    _assert_consistent(engine)
+    assert (
+        _series_winner(engine, "poor_household_rate")[0]
+        == "ndo-bac-kan-2024-targets:poor-household-rate-2023"
+    )
+
+    # A full recompute gives the same rows as the incremental refreshes did.
+    incremental = _row_values(engine)
+    with engine.begin() as conn:
+        refresh_derived(conn, None)
+    assert _row_values(engine) == incremental
+
+
+def _row_values(engine) -> dict[str, list]:
+    """Every kept table's rows without their ids."""
+    tables = (
+        *KEYED,
+        "span_mismatches",
+        "report_facts",
+        "program_figures",
+        "funding_totals",
+        "derived_reports",
+    )
+    with engine.connect() as conn:
+        return {
+            t: sorted(repr(sorted((k, repr(v)) for k, v in r._mapping.items() if k != "id"))
+                       for r in conn.execute(text(f"SELECT * FROM {t}")))
+            for t in tables
+        }  # fmt: skip

@@ -18,6 +18,8 @@ from app.load.derived import aggregates
 from app.load.derived.figures import (
     CANDIDATES_ALL,
     CANDIDATES_OF_KEYS,
+    DIGESTS_ALL,
+    DIGESTS_OF,
     FIGURES,
     FIGURES_OF_KEYS,
     FIGURES_OF_PAIRS,
@@ -56,7 +58,7 @@ def _recompute_all(conn: Connection) -> None:
     conn.execute(text(GROUPS.format(source=FIGURES)))
     conn.execute(text(MISMATCHES.format(where="true")))
     aggregates.refresh_all(conn)
-    conn.execute(text("INSERT INTO derived_reports SELECT id, slug FROM reports"))
+    conn.execute(text(f"INSERT INTO derived_reports (report_id, slug, figures_digest) {DIGESTS_ALL}"))
     conn.execute(text("RESET work_mem"))
 
 
@@ -88,7 +90,38 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
     if len(gone) > FULL_ABOVE:
         _recompute_all(conn)
         return
-    params = {"ids": sorted({i for i, _ in gone}), "slugs": sorted({slug for _, slug in gone})}
+    ids = sorted({i for i, _ in gone})
+    digests = {i: (slug, digest) for i, slug, digest in conn.execute(text(DIGESTS_OF), {"ids": ids})}
+    stored = conn.execute(
+        text(
+            "SELECT report_id, slug, figures_digest FROM derived_reports"
+            " WHERE report_id = ANY(CAST(:ids AS bigint[]))"
+        ),
+        {"ids": ids},
+    )
+    # Reports rewritten with the same figures (same digest, same slug) cannot change a key's rows:
+    # only the others' keys are recomputed, however many figures those keys hold.
+    same = {i for i, slug, digest in stored if digest is not None and digests.get(i) == (slug, digest)}
+    keyed = [i for i in ids if i not in same]
+    if keyed:
+        _refresh_keys({"ids": keyed, "slugs": sorted({slug for i, slug in gone if i not in same})}, conn)
+    params = {"ids": ids}
+    conn.execute(text("DELETE FROM span_mismatches WHERE report_id = ANY(CAST(:ids AS bigint[]))"), params)
+    conn.execute(text(MISMATCHES.format(where="r.id = ANY(CAST(:ids AS bigint[]))")), params)
+    aggregates.refresh_reports(conn, ids)
+    conn.execute(text("DELETE FROM derived_reports WHERE report_id = ANY(CAST(:ids AS bigint[]))"), params)
+    conn.execute(
+        text(
+            "INSERT INTO derived_reports (report_id, slug, figures_digest)"
+            " SELECT * FROM unnest(CAST(:i AS bigint[]), CAST(:s AS text[]), CAST(:d AS text[]))"
+        ),
+        {"i": list(digests), "s": [s for s, _ in digests.values()], "d": [d for _, d in digests.values()]},
+    )
+
+
+def _refresh_keys(params: dict, conn: Connection) -> None:
+    """Recompute conflict_groups, series_rows and target_results for every key and (indicator, region
+    code) pair that the reports in params["ids"] (slugs: params["slugs"]) have or had figures in."""
     conn.execute(text(AFFECTED), params)
     conn.execute(text("ANALYZE derived_keys"))  # temporary tables get no statistics otherwise
     conn.execute(text(f"DELETE FROM conflict_groups c USING derived_keys k WHERE {SAME_KEY.format(t='c')}"))
@@ -98,18 +131,8 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
     conn.execute(text("DELETE FROM series_candidates"))
     conn.execute(text(GROUPS.format(source=FIGURES_OF_KEYS)))
     conn.execute(text("DROP TABLE derived_keys"))
-    conn.execute(text("DELETE FROM span_mismatches WHERE report_id = ANY(CAST(:ids AS bigint[]))"), params)
-    conn.execute(text(MISMATCHES.format(where="r.id = ANY(CAST(:ids AS bigint[]))")), params)
     conn.execute(text(AFFECTED_PAIRS), params)
     conn.execute(text("ANALYZE derived_pairs"))
     conn.execute(text(TARGETS_OF_PAIRS))
     conn.execute(text(TARGETS.format(source=FIGURES_OF_PAIRS)))
     conn.execute(text("DROP TABLE derived_pairs"))
-    aggregates.refresh_reports(conn, params["ids"])
-    conn.execute(text("DELETE FROM derived_reports WHERE report_id = ANY(CAST(:ids AS bigint[]))"), params)
-    conn.execute(
-        text(
-            "INSERT INTO derived_reports SELECT id, slug FROM reports WHERE id = ANY(CAST(:ids AS bigint[]))"
-        ),
-        params,
-    )

@@ -72,3 +72,33 @@ CANDIDATES_OF_KEYS = CANDIDATES.format(
     " AND k.baseline_period_start IS NOT DISTINCT FROM o.baseline_period_start"
     " AND k.baseline_period_end IS NOT DISTINCT FROM o.baseline_period_end"
 )
+
+# What conflict_groups, series_rows and target_results read of a report's figures, as one md5 per
+# report (derived_reports.figures_digest, migration 0012): a report rewritten with the same digest
+# (a comment, its text or statements edited) cannot change them. Rows as record text: a NULL and an
+# empty string differ; sorted in "C" order so that the digest does not depend on the collation.
+DIGESTS = """
+SELECT r.id, r.slug,
+       md5(ROW(r.slug, r.published_on, r.reviewed)::text || E'\\n' || coalesce(x.figures, '')) AS digest
+FROM reports r LEFT JOIN (
+    SELECT report_id, string_agg(line, E'\\n' ORDER BY line COLLATE "C") AS figures
+    FROM (
+        SELECT o.report_id, ROW('o', o.fact_key, i.code, o.region_id, g.code, g.valid_from, g.name,
+               o.period_start, o.period_end, o.baseline_period_start, o.baseline_period_end, o.unit,
+               o.value, o.value_high, o.status, o.qualifier)::text AS line
+        FROM observations o JOIN indicators i ON i.id = o.indicator_id JOIN regions g ON g.id = o.region_id
+        WHERE {where_o}
+        UNION ALL
+        SELECT f.report_id, ROW('f', f.fact_key, f.status, f.region_id, g.code, g.valid_from, g.name,
+               f.period_start, f.period_end, f.amount_vnd, f.amount_high_vnd, f.qualifier)::text
+        FROM funding f JOIN regions g ON g.id = f.region_id
+        WHERE {where_f}
+    ) y GROUP BY report_id
+) x ON x.report_id = r.id
+WHERE {where_r}
+"""
+DIGESTS_ALL = DIGESTS.format(where_o="true", where_f="true", where_r="true")
+_IDS = "ANY(CAST(:ids AS bigint[]))"
+DIGESTS_OF = DIGESTS.format(
+    where_o=f"o.report_id = {_IDS}", where_f=f"f.report_id = {_IDS}", where_r=f"r.id = {_IDS}"
+)
