@@ -9,7 +9,7 @@ pages stay all-visible after the next vacuum). One region and one indicator (6,9
 before, 78 ms after, on a shared machine. Nothing else changes: no view, no column.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-22 02:00:00
 """
 
