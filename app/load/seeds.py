@@ -290,6 +290,8 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
                 raise stager.refused  # a batch the database refused: named by file and fact below
             corpus.record_names(conn, mappings, decision.read)
             change = corpus.change_in_db(conn, streamed.clean)
+            if direct is not None:  # written already, yet new to the database before this run
+                change.added, change.changed = list(change.loading), []
             progress.phase("sync", len(change.loading))
             # Reference tables are synced when the reference data or code changed since every
             # kept report was loaded (then every report is read again too), or on a full load.
