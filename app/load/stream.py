@@ -5,8 +5,8 @@ COPYed into the load transaction's temp stages a batch at a time and dropped, so
 however many articles are read, and the parent stages while the workers verify. What the load
 still needs of a report afterwards (its report_files row: slug, people, fact counts, file signals)
 goes to `stage_read` (app/load/corpus.py). Nothing reaches the real tables here, except on a
-first load (`Stager.write_directly`): then every report is new, and each batch goes straight into
-the final tables (reports by COPY, people and facts from the batch's stages), so the database
+first load (`Stager.write_directly`): then every report is new, and each batch is COPYed straight
+into the final tables, its keys resolved in Python (app/load/direct.py), so the database
 work overlaps the workers' verification. It is the load's one transaction all the same: a bad
 file found later rolls it all back.
 """
@@ -23,10 +23,11 @@ from sqlalchemy import Connection
 from app.load import tables
 from app.load.changes import FACT_TABLES, Progress, checksum
 from app.load.corpus import READ_COLUMNS, read_row
+from app.load.direct import Resolver
 from app.load.files import ArticleFiles
 from app.load.parallel import verify_many
 from app.load.refusals import REFUSALS, driver_error
-from app.load.sync import analyze_stage, copy_rows, create_stage, insert
+from app.load.sync import analyze_stage, copy_rows, create_stage
 from app.mapping.verify import VerifiedReport
 from app.reference.catalog import Reference
 from app.reference.errors import MappingError
@@ -59,6 +60,7 @@ class Stager:
         when no report of the run can exist in the database yet (a first load), under the load
         lock, with the reference tables already synced."""
         self.run_id = run_id
+        self.resolver = Resolver(self.raw)
         self.raw.execute(
             "CREATE TEMP TABLE batch_people (n integer, key text, full_name text, name_folded text)"
             " ON COMMIT DROP"
@@ -93,8 +95,8 @@ class Stager:
             self.read_rows = []
 
     def _write_batch(self) -> None:
-        """The batch into the final tables, under a SAVEPOINT. A refused batch is undone and
-        recorded, and no later batch is written: the load will be refused (named by file and
+        """The batch into the final tables by COPY, under a SAVEPOINT. A refused batch is undone
+        and recorded, and no later batch is written: the load will be refused (named by file and
         fact, app/load/refusals.py) unless a bad file refuses it first; verification goes on."""
         rows, people = self.rows, self.people
         self.rows, self.people = {spec.table: [] for spec in STAGED}, []
@@ -103,13 +105,13 @@ class Stager:
         written = dict.fromkeys(self.written, 0)
         try:
             with self.raw.transaction():  # a SAVEPOINT: the load's transaction is open
-                written["reports"] = self._copy_reports(rows["reports"])
+                written["reports"] = self._copy(tables.REPORTS, self._report_rows(rows["reports"]))
                 written["people"] = self._insert_people(people)
+                reports = self._ids("reports", "slug", [r["slug"] for r in rows["reports"]])
+                persons = self._ids("people", "key", sorted({p[0] for p in people}))
                 for spec in STAGED[1:]:
-                    if rows[spec.table]:
-                        copy_rows(self.conn, spec, rows[spec.table])
-                        written[spec.table] = insert(self.conn, spec, self.run_id)
-                        self.raw.execute(f"TRUNCATE {spec.stage}")
+                    facts = self.resolver.rows(spec, rows[spec.table], reports, persons)
+                    written[spec.table] = self._copy(spec, facts)
         except Exception as exc:
             if not isinstance(driver_error(exc), REFUSALS):
                 raise
@@ -120,13 +122,27 @@ class Stager:
         for spec in STAGED:
             self.staged[spec.table] += len(rows[spec.table])
 
-    def _copy_reports(self, rows: list[dict]) -> int:
-        names = [name for name, _ in tables.REPORTS.stage_columns]
-        sql = f"COPY reports ({', '.join(names)}, load_run_id) FROM STDIN"
+    def _report_rows(self, rows: list[dict]):
+        return ([row[c] for c in tables.REPORTS.columns] for row in rows)
+
+    def _copy(self, spec, rows) -> int:
+        """COPY `rows` (values of spec.columns) into the table of `spec`, marked with the run."""
+        count = 0
+        sql = f"COPY {spec.table} ({', '.join(spec.columns)}, load_run_id) FROM STDIN"
         with self.raw.cursor() as cur, cur.copy(sql) as copy:
             for row in rows:
-                copy.write_row([*(row[n] for n in names), self.run_id])
-        return len(rows)
+                row.append(self.run_id)
+                copy.write_row(row)
+                count += 1
+        return count
+
+    def _ids(self, table: str, key: str, values: list[str]) -> dict[str, int]:
+        """id by natural key of the batch's rows (through the key's unique index)."""
+        if not values:
+            return {}
+        with self.raw.cursor() as cur:
+            cur.execute(f"SELECT {key}, id FROM {table} WHERE {key} = ANY(%s)", (values,))
+            return dict(cur.fetchall())
 
     def _insert_people(self, people: list[tuple]) -> int:
         """The batch's people whose key is new, each with its first spelling in file order (as
