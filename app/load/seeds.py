@@ -1,6 +1,8 @@
 """Load the seeds directory: reference data and every mapped article, in one transaction.
 
-Extract and verify happen before the database is touched, so a bad file writes nothing.
+Extract and verify happen before the database is changed for good: a bad file writes nothing (a
+first load writes verified batches as they come, in the load's transaction, rolled back on any
+bad file).
 """
 
 from __future__ import annotations
