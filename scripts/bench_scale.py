@@ -357,6 +357,7 @@ def bench(
 
     def note(key: str, value: float) -> None:
         figures.setdefault(key, []).append(value)
+        print(f"  ... {key:<36} {value:10.3f}", flush=True)  # a long run's figures survive a stop
 
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp, server_url() as server:
         seeds = make_corpus(Path(tmp) / "seeds", n)
