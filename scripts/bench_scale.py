@@ -2,9 +2,13 @@
 
 Each seed article is copied under a new file name and slug. Measures, on fresh databases:
 first load, no-op reload, one-edit reload, peak RSS of the loader (every process of it), the
-first load on 1 worker against 2, and the loader's database part against a raw COPY of the same
+first load on 1 core against 2, and the loader's database part against a raw COPY of the same
 rows into tables with the same indexes and constraints. Prints the figures and their ratios;
 asserts nothing (timings are no tests).
+
+The 1-core load runs the loader and (on the bench's own embedded server) the server's processes
+pinned to one CPU (sched_setaffinity); the loader's default worker count follows the affinity.
+On an external server (DATABASE_URL) the server cannot be pinned: the output says so.
 
     python scripts/bench_scale.py -n 2000 [--repeat 1] [--skip-workers]
 
@@ -39,6 +43,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from app.db import embedded_server  # noqa: E402
 
 SEEDS = PROJECT_ROOT / "seeds"
+_EMBEDDED: dict[str, Path] = {}  # "pgdata": the data directory of the server the bench started
 COPIED_TABLES = ("reports", "observations", "funding", "positions", "statements")
 
 
@@ -68,7 +73,43 @@ def server_url():
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp).chmod(0o755)  # as root the server runs as a system user, which must enter it
         with embedded_server(Path(tmp) / "pgdata") as url:
-            yield url
+            _EMBEDDED["pgdata"] = Path(tmp) / "pgdata"
+            try:
+                yield url
+            finally:
+                _EMBEDDED.pop("pgdata", None)
+
+
+def _server_pids() -> list[int]:
+    """The bench's own embedded server: its postmaster and every process it runs now (new
+    backends inherit the postmaster's affinity); [] on an external server."""
+    pgdata = _EMBEDDED.get("pgdata")
+    if pgdata is None:
+        return []
+    return _tree_pids(int((pgdata / "postmaster.pid").read_text().split()[0]))
+
+
+@contextlib.contextmanager
+def one_core():
+    """Pin this process (so the loader it starts, and its workers) and the bench's embedded
+    server to one CPU, and restore their affinity afterwards. Yields whether the server is pinned."""
+    mine = os.sched_getaffinity(0)
+    cpu = {min(mine)}
+    server = {pid: os.sched_getaffinity(pid) for pid in _server_pids()}
+    os.sched_setaffinity(0, cpu)
+    for pid in server:
+        with contextlib.suppress(ProcessLookupError):
+            os.sched_setaffinity(pid, cpu)
+    try:
+        yield bool(server)
+    finally:
+        os.sched_setaffinity(0, mine)
+        for pid, cpus in server.items():
+            with contextlib.suppress(ProcessLookupError):
+                os.sched_setaffinity(pid, cpus)
+        for pid in _server_pids():  # backends started meanwhile inherited the one CPU
+            with contextlib.suppress(ProcessLookupError):
+                os.sched_setaffinity(pid, mine)
 
 
 def _libpq(url: str) -> str:
@@ -210,7 +251,9 @@ def database_part(url: str) -> float:
 
 def raw_copy(url: str) -> float:
     """COPY the loaded rows of the report and fact tables into empty tables LIKE them (same
-    indexes, CHECKs, NOT NULLs and defaults); seconds of the COPYs alone."""
+    indexes, CHECKs, NOT NULLs and defaults) with the same foreign keys: to the loaded reference
+    tables (regions, indicators, programs, people, load_runs) and, for facts, to the copied
+    reports. Seconds of the COPYs alone (the foreign-key checks included)."""
     seconds = 0.0
     with psycopg.connect(_libpq(url)) as conn:
         conn.execute("CREATE SCHEMA bench_raw")
@@ -220,6 +263,14 @@ def raw_copy(url: str) -> float:
                 for data in copy:
                     buffer.write(data)
             conn.execute(f"CREATE TABLE bench_raw.{table} (LIKE public.{table} INCLUDING ALL)")
+            keys = conn.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+                (f"public.{table}",),
+            ).fetchall()
+            for name, definition in keys:
+                definition = re.sub(r"REFERENCES (?:public\.)?(\w+)\(", _referenced, definition)
+                conn.execute(f'ALTER TABLE bench_raw.{table} ADD CONSTRAINT "{name}" {definition}')
             conn.commit()
             began = time.perf_counter()
             with conn.cursor().copy(f"COPY bench_raw.{table} FROM STDIN") as copy:
@@ -229,6 +280,12 @@ def raw_copy(url: str) -> float:
         conn.execute("DROP SCHEMA bench_raw CASCADE")
         conn.commit()
     return seconds
+
+
+def _referenced(match: re.Match) -> str:
+    """A foreign key of the copy points at the copied reports, and at the real other tables."""
+    table = match.group(1)
+    return f"REFERENCES {'bench_raw' if table in COPIED_TABLES else 'public'}.{table}("
 
 
 def edit_one(seeds: Path) -> None:
@@ -275,13 +332,20 @@ def _first_noop_edit(server: str, seeds: Path, note, edit: bool, copy: bool) -> 
 
 
 def _one_against_two_workers(server: str, seeds: Path, note) -> None:
-    """First loads on 1 and on 2 workers, back to back, and whether they wrote the same rows."""
+    """First loads on 1 core (the loader and the bench's server pinned to one CPU, the worker
+    count left to its default, which follows the affinity) and on 2 workers over every core,
+    back to back, and whether they wrote the same rows."""
     digests = {}
     for workers in ("1", "2"):
         with fresh_database(server) as url:
             note(f"load average at {workers}-worker load", _load_average())
-            note(f"first load ({workers} worker{'s' if workers == '2' else ''}) s",
-                 load(url, seeds, "--workers", workers)[0])  # fmt: skip
+            if workers == "1":
+                with one_core() as pinned:
+                    seconds = load(url, seeds)[0]
+                note("1-core load: server pinned too", float(pinned))
+            else:
+                seconds = load(url, seeds, "--workers", workers)[0]
+            note(f"first load ({workers} worker{'s' if workers == '2' else ''}) s", seconds)
             digests[workers] = rows_digest(url)
     note("same rows on 1 and 2 workers", float(digests["1"] == digests["2"]))
 
@@ -293,6 +357,7 @@ def bench(
 
     def note(key: str, value: float) -> None:
         figures.setdefault(key, []).append(value)
+        print(f"  ... {key:<36} {value:10.3f}", flush=True)  # a long run's figures survive a stop
 
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp, server_url() as server:
         seeds = make_corpus(Path(tmp) / "seeds", n)
@@ -321,6 +386,25 @@ def _ratios(result: dict[str, float]) -> dict[str, float]:
     return ratios
 
 
+def _legend(result: dict[str, float]) -> list[str]:
+    """What the figures cover, printed under them."""
+    lines = []
+    if "raw COPY of the same rows s" in result:
+        lines += [
+            "database part: the first load's database work (reference tables, people, reports and",
+            "  facts, report_files, kept views; not the migration), timed by the loader",
+            "report+fact part: the loader's writes of the report and fact rows alone",
+            "raw COPY: the same report and fact rows COPYed into empty tables with the same indexes,",
+            "  CHECKs, defaults and foreign keys (to the loaded reference tables and copied reports)",
+        ]
+    if "1-core load: server pinned too" in result:
+        if result["1-core load: server pinned too"]:
+            lines.append("1 worker: the loader and the bench's server pinned to one CPU")
+        else:
+            lines.append("1 worker: the loader pinned to one CPU; the server is external and was NOT pinned")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> dict[str, float]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=500, help="articles in the corpus (default 500)")
@@ -338,9 +422,11 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         copy=not args.memory,
         only_workers=args.workers_only,
     )
-    print(f"N = {args.n} articles, {args.repeat} run(s), {os.cpu_count()} cores")
+    print(f"N = {args.n} articles, {args.repeat} run(s), {len(os.sched_getaffinity(0))} cores")
     for key, value in result.items():
         print(f"  {key:<40} {value:10.3f}")
+    for line in _legend(result):
+        print(f"  {line}")
     print(f"  (self max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
     if args.figures:  # the query latencies at M figures: scripts/bench_queries.py does the work
         from bench_queries import bench as bench_queries

@@ -24,4 +24,19 @@ def test_the_scale_benchmark_loads_a_small_synthetic_corpus_and_prints_its_ratio
     monkeypatch.setenv("BENCH_TMP", str(tmp_path))
     result = bench.main(["-n", "8", "--skip-workers"])
     assert result["no-op / first"] > 0 and result["raw COPY of the same rows s"] > 0
-    assert "one-edit / first" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "one-edit / first" in out
+    assert "foreign keys (to the loaded reference tables and copied reports)" in out
+
+
+def test_the_one_core_run_pins_the_bench_and_restores_it_and_says_an_external_server_is_not_pinned():
+    import os
+
+    bench = _bench_scale()
+    mine = os.sched_getaffinity(0)
+    with bench.one_core() as server_pinned:
+        assert os.sched_getaffinity(0) == {min(mine)}
+    assert os.sched_getaffinity(0) == mine
+    assert not server_pinned  # no embedded server of the bench's own here
+    legend = bench._legend({"1-core load: server pinned too": 0.0})
+    assert legend == ["1 worker: the loader pinned to one CPU; the server is external and was NOT pinned"]

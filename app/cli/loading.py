@@ -55,12 +55,11 @@ def load_seeds_command(seeds_dir: Path | None, no_wait: bool, full: bool, worker
     settings = read_settings()
     seeds = seeds_dir or settings.seeds_dir
     try:
-        # A full load fails on bad files before starting a server; an incremental one must ask
-        # the database first which articles it holds.
-        collected = collect(seeds) if full else None
+        # --full streams every article through the worker pool like any load (bounded memory);
+        # bad files are still all reported and nothing is written.
         with engine_or_message(settings) as engine:
             report = load_seeds(
-                engine, seeds, wait=not no_wait, collected=collected, workers=workers, progress=for_stream()
+                engine, seeds, wait=not no_wait, full=full, workers=workers, progress=for_stream()
             )
     except SeedsError as exc:
         fail_seeds(exc, "; nothing was written")

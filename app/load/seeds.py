@@ -1,6 +1,8 @@
 """Load the seeds directory: reference data and every mapped article, in one transaction.
 
-Extract and verify happen before the database is touched, so a bad file writes nothing.
+Extract and verify happen before the database is changed for good: a bad file writes nothing (a
+first load writes verified batches as they come, in the load's transaction, rolled back on any
+bad file).
 """
 
 from __future__ import annotations
@@ -33,13 +35,14 @@ from app.load.derived import refresh_derived
 from app.load.files import Decision, load_context, read_stored
 from app.load.parallel import verify_many
 from app.load.refusals import REFUSALS, describe, driver_error, find_refused, locate
-from app.load.runs import fail_run, finish_run, start_run
+from app.load.runs import ABANDON_SQL, RUN_LOCK_CLASS, code_version, fail_run, finish_run, start_run
 from app.load.stream import STAGED, Stager, read_and_stage
 from app.load.sync import Counts, SyncResult, create_stage, merge_staged, stage
 from app.mapping.verify import VerifiedReport, verify_file
 from app.reference.catalog import Reference, read_reference
 from app.reference.errors import MappingError
 from app.reference.periods import parse_period
+from app.settings import PROJECT_ROOT
 from app.vn.units import REFORM_DATE
 
 
@@ -237,39 +240,60 @@ def _load(engine, seeds_dir, wait, collected, full, workers, progress: Progress)
 def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict) -> LoadReport:
     """One try: verify and stage in a transaction that touches no real table until every file
     is verified, then migrate, lock, and apply. Raises _StoredChanged when another loader
-    committed meanwhile (the staged rows may be stale: this transaction is rolled back)."""
+    committed meanwhile (the staged rows may be stale: this transaction is rolled back).
+
+    A first load (no report in the database) writes instead each verified batch straight into
+    the final tables (_open_direct): every report is new, so no MERGE is needed, and the database
+    work overlaps the verification. Bad files still roll it all back, migration included."""
     digest, mappings, ref, context = run["digest"], run["mappings"], run["ref"], run["context"]
     progress.phase("scan", len(mappings))
     with engine.connect() as short:
         before = last_load(short)
         decision = corpus.decide(short, mappings, context, full)
         db_checksums = _checksums(short, decision)
+        first = bool(decision.read) and not decision.loaded_before and not _has_reports(short)
     progress.advance(len(mappings))
     timings: dict[str, float] = {}
     with engine.connect() as conn:
         conn.begin()
         # Until the schema is migrated this transaction creates temp tables only: it holds no
-        # lock a migration (on another connection) would wait for.
+        # lock a migration (on another connection) would wait for. A first load takes the load
+        # lock (and migrates, in this transaction) before verifying instead.
         stager = Stager(conn, digest)
-        streamed = read_and_stage(
-            stager, seeds_dir, ref, decision.read, run["known"], db_checksums, workers, progress
-        )
-        with contextlib.ExitStack() as stack:
-            kept_conn = stack.enter_context(engine.connect()) if decision.kept else None
-            errors = streamed.errors + corpus.check_across_in_db(
-                conn, kept_conn, seeds_dir / ARTICLES_DIR, mappings, decision
-            )
-        if errors:
-            raise SeedsError(sorted(errors, key=lambda e: str(e.path)))
-        upgrade_schema(engine, wait)  # after verifying: bad files leave even the schema as it was
-        verified_at = time.perf_counter()  # the database part starts: the migration is not part of it
-        run_id = run["run_id"] = run["run_id"] or start_run(engine)
+        direct = _open_direct(engine, conn, wait, run, before, ref, stager) if first else None
         try:
-            acquire_load_lock(conn, wait)
-            if last_load(conn) != before:
-                raise _StoredChanged
+            streamed = read_and_stage(
+                stager, seeds_dir, ref, decision.read, run["known"], db_checksums, workers, progress
+            )
+            with contextlib.ExitStack() as stack:
+                kept_conn = stack.enter_context(engine.connect()) if decision.kept else None
+                errors = streamed.errors + corpus.check_across_in_db(
+                    conn, kept_conn, seeds_dir / ARTICLES_DIR, mappings, decision
+                )
+            if errors:
+                raise SeedsError(sorted(errors, key=lambda e: str(e.path)))
+        except BaseException as exc:
+            if direct is not None and not direct.in_transaction:
+                conn.rollback()
+                fail_run(engine, direct.run_id, str(exc) or type(exc).__name__)
+            raise
+        if direct is None:
+            upgrade_schema(engine, wait)  # after verifying: bad files leave even the schema as it was
+        verified_at = time.perf_counter()  # the database part starts: the migration is not part of it
+        run_id = direct.run_id if direct else (run["run_id"] or start_run(engine))
+        if direct is None or not direct.in_transaction:
+            run["run_id"] = run_id
+        try:
+            if direct is None:
+                acquire_load_lock(conn, wait)
+                if last_load(conn) != before:
+                    raise _StoredChanged
+            elif stager.refused is not None:
+                raise stager.refused  # a batch the database refused: named by file and fact below
             corpus.record_names(conn, mappings, decision.read)
             change = corpus.change_in_db(conn, streamed.clean)
+            if direct is not None:  # written already, yet new to the database before this run
+                change.added, change.changed = list(change.loading), []
             progress.phase("sync", len(change.loading))
             # Reference tables are synced when the reference data or code changed since every
             # kept report was loaded (then every report is read again too), or on a full load.
@@ -278,9 +302,9 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
                      " (SELECT 1 FROM report_files WHERE context <> :c)"),
                 {"c": context},
             ).scalar()  # fmt: skip
-            reference = full or not same
-            result = _apply(conn, ref, stager, change, reference, run_id)
-            if not reference:
+            reference = (full or not same) and direct is None
+            result = _apply(conn, ref, stager, change, reference, run_id, direct)
+            if not reference and direct is None:
                 _count_reference_rows(conn, result)
             corpus.count_kept_in_db(conn, result)
             corpus.record_in_db(conn, decision, context, change.removed)
@@ -295,6 +319,13 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
             raise
         except BaseException as exc:
             conn.rollback()
+            if direct is not None and direct.in_transaction:
+                # The run's row and the migration went with the rollback: as a load that is not a
+                # first one would, migrate and log the run, so that its failure is recorded.
+                if not isinstance(driver_error(exc), REFUSALS):
+                    raise
+                upgrade_schema(engine, wait)
+                run_id = run["run_id"] = start_run(engine)
             refusal = _explain_refusal(engine, seeds_dir, run, decision, run_id, exc, workers)
             fail_run(engine, run_id, str(refusal) if refusal else f"{type(exc).__name__}: {exc}")
             if refusal is not None:
@@ -303,7 +334,7 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
     finished = time.perf_counter()
     timings |= {
         "stage": stager.seconds,
-        "apply": finished - verified_at,
+        "apply": finished - verified_at + (direct.seconds if direct else 0.0),
         "report_and_facts": stager.seconds + sum(result.seconds.get(s.table, 0.0) for s in STAGED),
         "total": finished - began,
     }
@@ -311,6 +342,67 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
     collected = Collected(ref() if ref_read else None, _ReadFiles(decision.read), run["unmapped"])
     total = decision.kept + streamed.read
     return LoadReport(run_id, result, collected, finished - began, total, change, timings)
+
+
+def _has_reports(conn) -> bool:
+    if conn.execute(text("SELECT to_regclass('reports') IS NULL")).scalar():
+        return False
+    return bool(conn.execute(text("SELECT EXISTS (SELECT 1 FROM reports)")).scalar())
+
+
+@dataclass
+class _Direct:
+    """A first load writing its batches into the final tables: its run, and the reference sync."""
+
+    run_id: int
+    in_transaction: bool  # the run's row (and the migration) are in the load's transaction
+    reference: SyncResult
+    seconds: float
+
+
+def _open_direct(engine, conn, wait, run: dict, before: int, ref, stager: Stager) -> _Direct:
+    """Before a first load verifies: its run, the load lock, the schema and the reference tables,
+    then Stager.write_directly. On a database not yet migrated the migration and the run's row
+    are made in the load's transaction, so bad files still leave not even the schema."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["configure_logger"] = False
+    head = ScriptDirectory.from_config(config).get_current_head() or ""
+    at_head = MigrationContext.configure(conn).get_current_revision() == head
+    run_id = (run["run_id"] or start_run(engine)) if at_head else 0
+    try:
+        acquire_load_lock(conn, wait)
+        if not at_head:
+            if MigrationContext.configure(conn).get_current_revision() != head:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+            run_id = conn.execute(
+                text("INSERT INTO load_runs (status, code_version) VALUES ('running', :v) RETURNING id"),
+                {"v": code_version()},
+            ).scalar_one()
+            conn.execute(text(ABANDON_SQL), {"me": run_id, "cls": RUN_LOCK_CLASS})
+        if last_load(conn) != before:
+            raise _StoredChanged
+        began = time.perf_counter()
+        staged = {}
+        for spec, rows in plan(ref(), [], people=[], reference=True):
+            if spec.table in REFERENCE_TABLES:
+                staged[spec.table] = stage(conn, spec, rows)
+        specs = [spec for spec in tables.ALL if spec.table in staged]
+        reference = merge_staged(conn, specs, staged, run_id, {"dirty": []})
+        stager.write_directly(run_id)
+    except BaseException as exc:
+        if at_head:
+            run["run_id"] = run_id  # _StoredChanged: the same run tries again
+            if not isinstance(exc, _StoredChanged):
+                conn.rollback()
+                fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
+        raise
+    return _Direct(run_id, not at_head, reference, time.perf_counter() - began)
 
 
 @dataclass(slots=True)
@@ -352,11 +444,14 @@ def _checksums(conn, decision: corpus.FileDecision) -> dict[str, str]:
     return dict(rows.all())
 
 
-def _apply(conn, ref, stager: Stager, change: Change, reference: bool, run_id: int) -> SyncResult:
+def _apply(
+    conn, ref, stager: Stager, change: Change, reference: bool, run_id: int, direct: _Direct | None = None
+) -> SyncResult:
     """Stage the people (and the reference tables when they are synced), then prune and write
     every table from its stage, parents first. Reports new to the database, and their facts, are
-    inserted without a MERGE when no report of the run was in the database before."""
-    staged = dict(stager.staged)
+    inserted without a MERGE when no report of the run was in the database before. After direct
+    writes (a first load) only the people are merged: the rest is written already."""
+    staged = dict(stager.staged) if direct is None else {}
     if reference:
         for spec, rows in plan(ref(), [], people=[], reference=True):
             if spec.table in REFERENCE_TABLES:
@@ -365,7 +460,15 @@ def _apply(conn, ref, stager: Stager, change: Change, reference: bool, run_id: i
     staged["people"] = corpus.stage_people(conn)
     specs = [spec for spec in tables.ALL if spec.table in staged]
     new_only = frozenset(s.table for s in STAGED) if not change.changed else frozenset()
-    return merge_staged(conn, specs, staged, run_id, {"dirty": change.dirty}, new_only)
+    result = merge_staged(conn, specs, staged, run_id, {"dirty": change.dirty}, new_only)
+    if direct is None:
+        return result
+    counts = direct.reference.counts | result.counts
+    counts |= {s.table: Counts(inserted=stager.written[s.table]) for s in STAGED}
+    people = counts["people"]  # the batches inserted the new keys; the merge found them there
+    people.inserted, people.unchanged = stager.written["people"], people.unchanged - stager.written["people"]
+    ordered = {spec.table: counts[spec.table] for spec in tables.ALL if spec.table in counts}
+    return SyncResult(ordered, direct.reference.seconds | result.seconds)
 
 
 def _count_reference_rows(conn, result: SyncResult) -> None:

@@ -160,3 +160,16 @@ def test_progress_off_a_terminal_is_a_line_every_few_seconds_with_its_rate(capsy
     quiet.advance(3)
     quiet.done()
     assert capsys.readouterr().err == ""
+
+
+def test_the_default_worker_count_follows_the_cpus_the_process_may_use(monkeypatch):
+    from app.load.parallel import default_workers
+
+    monkeypatch.delenv("POVERTYDB_WORKERS", raising=False)
+    mine = os.sched_getaffinity(0)
+    try:
+        os.sched_setaffinity(0, {min(mine)})
+        assert default_workers() == 1
+    finally:
+        os.sched_setaffinity(0, mine)
+    assert default_workers() == len(mine)

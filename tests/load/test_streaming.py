@@ -111,3 +111,76 @@ def test_a_person_key_two_new_files_spell_differently_is_refused_naming_both(eng
         in str(caught.value)
     )
     assert snapshot(engine) == before
+
+
+def _bench_scale():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_scale", SEEDS.parent / "scripts" / "bench_scale.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_first_load_written_batch_by_batch_holds_the_rows_of_a_staged_load(
+    server_url, new_database, tmp_path, monkeypatch
+):
+    """A first load writes its batches into the final tables; a later load adding the same
+    articles merges them from the stages: the same rows (ids replaced by natural keys)."""
+    corpus = _corpus(tmp_path / "seeds", copies=3)
+    direct_url, staged_url = new_database(), new_database()
+    direct, staged = make_engine(direct_url), make_engine(staged_url)
+    try:
+        monkeypatch.setattr(stream, "BATCH", 4)  # batches split the corpus, people recur across them
+        first = load_seeds(direct, corpus)
+        assert first.result.of("reports").inserted == 15 and first.result.of("people").inserted > 0
+        articles = sorted((corpus / "articles").glob("*.yaml"))
+        hidden = tmp_path / "hidden"
+        hidden.mkdir()
+        for path in articles[1:]:
+            shutil.move(path, hidden / path.name)
+        load_seeds(staged, corpus)  # one article first: the others are then new to a loaded database
+        for path in articles[1:]:
+            shutil.move(hidden / path.name, path)
+        second = load_seeds(staged, corpus)
+        assert second.result.of("reports").inserted == 14
+        bench = _bench_scale()
+        assert bench.rows_digest(direct_url) == bench.rows_digest(staged_url)
+        with direct.connect() as a, staged.connect() as b:
+            people = "SELECT key, full_name, name_folded FROM people ORDER BY key"
+            assert a.exec_driver_sql(people).all() == b.exec_driver_sql(people).all()
+        assert not load_seeds(direct, corpus, full=True).result.changed
+    finally:
+        direct.dispose()
+        staged.dispose()
+
+
+def test_load_seeds_full_verifies_in_the_pool_and_reports_every_bad_file(
+    db_url, engine, tmp_path, monkeypatch, snapshot
+):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    corpus = _corpus(tmp_path / "seeds")
+    load_seeds(engine, corpus)
+    seen: list[tuple[int, int | None]] = []
+    real = stream.verify_many
+
+    def recorded(paths, seeds_dir, ref, workers=None, advance=None):
+        seen.append((len(paths), workers))  # the real verification runs: this only records it
+        return real(paths, seeds_dir, ref, workers, advance)
+
+    monkeypatch.setattr(stream, "verify_many", recorded)
+    late = sorted((corpus / "articles").glob("*.yaml"))[-2:]
+    for path in late:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["figures"][0]["quote"] = "không có trong bài báo"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    before = snapshot(engine)
+    args = ["load-seeds", "--full", "--workers", "2", "--seeds-dir", str(corpus)]
+    result = CliRunner().invoke(cli, args, env={"DATABASE_URL": db_url})
+    assert result.exit_code == 1, result.output
+    assert all(str(path) in result.output for path in late) and "nothing was written" in result.output
+    assert seen == [(5 * COPIES, 2)]  # every article, streamed through the pool
+    assert snapshot(engine) == before
