@@ -17,55 +17,20 @@ from sqlalchemy import Engine, text
 
 from app.db import acquire_load_lock, upgrade_schema
 from app.load import corpus, tables
-from app.load.changes import (
-    ARTICLES_DIR,
-    FACT_TABLES,
-    Change,
-    Progress,
-    SeedsError,
-    changes,
-    load_checksum,
-    names_of,
-    people_disagreeing,
-    reference_reader,
-    scan,
-)
+from app.load.changes import ARTICLES_DIR, Change, Progress, SeedsError, names_of, reference_reader, scan
 from app.load.corpus import last_load
 from app.load.derived import refresh_derived
-from app.load.files import Decision, load_context, read_stored
-from app.load.parallel import verify_many
-from app.load.refusals import REFUSALS, describe, driver_error, find_refused, locate
-from app.load.runs import ABANDON_SQL, RUN_LOCK_CLASS, code_version, fail_run, finish_run, start_run
+from app.load.diagnosis import LoadRefused, explain_refusal
+from app.load.files import load_context
+from app.load.first_load import Direct, StoredChanged, has_reports, open_direct
+from app.load.plan import REFERENCE_TABLES, Collected, collect, plan
+from app.load.refusals import REFUSALS, driver_error
+from app.load.runs import fail_run, finish_run, start_run
 from app.load.stream import STAGED, Stager, read_and_stage
 from app.load.sync import Counts, SyncResult, create_stage, merge_staged, stage
-from app.mapping.verify import VerifiedReport, verify_file
-from app.reference.catalog import Reference, read_reference
-from app.reference.errors import MappingError
-from app.reference.periods import parse_period
-from app.settings import PROJECT_ROOT
-from app.vn.units import REFORM_DATE
 
-
-class LoadRefused(SeedsError):
-    """The database refused rows that verification passed: each named by its file and fact.
-
-    The load's transaction was rolled back (no data changed); its run `run_id` is logged as failed.
-    """
-
-    def __init__(self, errors: list[MappingError], run_id: int, reason: str):
-        self.run_id, self.reason = run_id, reason
-        super().__init__(errors)
-        if not errors:
-            self.args = (reason,)
-
-
-@dataclass
-class Collected:
-    """Everything verified under a seeds directory, ready to load."""
-
-    ref: Reference
-    reports: list[VerifiedReport]
-    unmapped: list[Path]  # article texts without a mapping yet: reported, not loaded
+# Re-exported: callers import the loader's whole surface from here.
+__all__ = ["Collected", "LoadRefused", "LoadReport", "SeedsError", "collect", "load_seeds", "plan"]
 
 
 @dataclass
@@ -77,116 +42,6 @@ class LoadReport:
     total: int = 0  # reports in the database after the run
     change: Change | None = None  # reports added, changed and removed
     timings: dict[str, float] = field(default_factory=dict)  # seconds by part (bench_scale.py)
-
-
-def collect(seeds_dir: Path) -> Collected:
-    """Read and verify everything under `seeds_dir`; raise SeedsError listing every bad file."""
-    errors: list[MappingError] = []
-    try:
-        ref = read_reference(seeds_dir)
-    except MappingError as exc:
-        raise SeedsError([exc]) from None
-    articles = seeds_dir / ARTICLES_DIR
-    if not articles.is_dir():
-        raise SeedsError([MappingError(articles, ["no such directory"])])
-    verified: list[tuple[Path, VerifiedReport]] = []
-    unmapped = [p for p in sorted(articles.glob("*.txt")) if not p.with_suffix(".yaml").exists()]
-    slugs: dict[str, Path] = {}
-    for path in sorted(articles.glob("*.yaml")):
-        try:
-            report = verify_file(path, ref)
-        except MappingError as exc:
-            errors.append(exc)
-            continue
-        slug = report.report["slug"]
-        if slug in slugs:
-            errors.append(MappingError(path, [f"report.slug {slug!r} is already used by {slugs[slug].name}"]))
-        slugs[slug] = path
-        verified.append((path, report))
-    errors += people_disagreeing([(path, report.people) for path, report in verified])
-    if errors:
-        raise SeedsError(errors)
-    return Collected(ref, [report for _, report in verified], unmapped)
-
-
-REFERENCE_TABLES = ("regions", "region_successions", "region_memberships", "indicators", "programs")
-
-
-def plan(
-    ref: Reference | None,
-    reports: list[VerifiedReport],
-    skip: frozenset[str] = frozenset(),
-    people: list[dict] | None = None,
-    reference: bool = True,
-) -> list[tuple]:
-    """Rows for every table, in the order of tables.ALL; no report or fact rows for reports in
-    `skip`. `people` are every report's people in file order (default: those of `reports`).
-    Without `reference` the reference tables are left out (neither pruned nor merged), and `ref`
-    may be None when no report is loaded."""
-    loading = [r for r in reports if r.report["slug"] not in skip]
-    if people is None:
-        people = [p for r in reports for p in r.people]
-    rows = _reference_rows(ref) if reference else {}
-    rows |= {
-        "reports": [r.report | {"load_checksum": load_checksum(ref, r)} for r in loading],
-        # One row per key; the first file's spelling of a name is kept (keys agree: collect()).
-        "people": list({p["key"]: p for p in reversed(people)}.values()),
-    }
-    for table in FACT_TABLES:
-        rows[table] = [row for r in loading for row in getattr(r, table)]
-    return [(spec, rows[spec.table]) for spec in tables.ALL if spec.table in rows]
-
-
-def _reference_rows(ref: Reference) -> dict[str, list[dict]]:
-    regions = [
-        {
-            "code": u.code,
-            "name": u.name,
-            "name_folded": u.name_folded,
-            "unit_type": u.unit_type,
-            "level": u.level,
-            "parent_code": u.parent_code,
-            "valid_from": u.valid_from,
-            "valid_to": u.valid_to,
-        }
-        for u in ref.gazetteer.units
-    ]
-    successions = [
-        {
-            "predecessor_code": s.predecessor_code,
-            "predecessor_valid_from": None,
-            "successor_code": s.successor_code,
-            "successor_valid_from": REFORM_DATE,
-            "coverage": s.coverage,
-        }
-        for s in ref.gazetteer.successions
-    ]
-    memberships = [
-        {"group_code": m.group_code, "member_code": m.member_code, "valid_from": m.valid_from}
-        for m in ref.gazetteer.memberships
-    ]
-    indicators = [i.model_dump() for i in ref.indicators.values()]
-    programs = []
-    for p in ref.programs.values():
-        span = parse_period(p.period) if p.period else None
-        programs.append(
-            {
-                "code": p.code,
-                "name_vi": p.name_vi,
-                "name_en": p.name_en,
-                "kind": p.kind,
-                "parent_code": p.parent,
-                "period_start": span.start if span else None,
-                "period_end": span.end if span else None,
-            }
-        )
-    return {
-        "regions": regions,
-        "region_successions": successions,
-        "region_memberships": memberships,
-        "indicators": indicators,
-        "programs": programs,
-    }
 
 
 def load_seeds(
@@ -212,10 +67,6 @@ def load_seeds(
         progress.done()
 
 
-class _StoredChanged(Exception):
-    """Another loader committed while this one verified: decide again from what it wrote."""
-
-
 def _load(engine, seeds_dir, wait, collected, full, workers, progress: Progress) -> LoadReport:
     began = time.perf_counter()
     if collected is not None:
@@ -233,17 +84,17 @@ def _load(engine, seeds_dir, wait, collected, full, workers, progress: Progress)
     while True:
         try:
             return _attempt(engine, seeds_dir, wait, full, workers, progress, began, run)
-        except _StoredChanged:
+        except StoredChanged:
             continue  # the same run (its row stays 'running'), a new transaction
 
 
 def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict) -> LoadReport:
     """One try: verify and stage in a transaction that touches no real table until every file
-    is verified, then migrate, lock, and apply. Raises _StoredChanged when another loader
+    is verified, then migrate, lock, and apply. Raises StoredChanged when another loader
     committed meanwhile (the staged rows may be stale: this transaction is rolled back).
 
     A first load (no report in the database) writes instead each verified batch straight into
-    the final tables (_open_direct): every report is new, so no MERGE is needed, and the database
+    the final tables (app/load/first_load.py): every report is new, so no MERGE is needed, and the database
     work overlaps the verification. Bad files still roll it all back, migration included."""
     digest, mappings, ref, context = run["digest"], run["mappings"], run["ref"], run["context"]
     progress.phase("scan", len(mappings))
@@ -251,7 +102,7 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
         before = last_load(short)
         decision = corpus.decide(short, mappings, context, full)
         db_checksums = _checksums(short, decision)
-        first = bool(decision.read) and not decision.loaded_before and not _has_reports(short)
+        first = bool(decision.read) and not decision.loaded_before and not has_reports(short)
     progress.advance(len(mappings))
     timings: dict[str, float] = {}
     with engine.connect() as conn:
@@ -260,7 +111,7 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
         # lock a migration (on another connection) would wait for. A first load takes the load
         # lock (and migrates, in this transaction) before verifying instead.
         stager = Stager(conn, digest)
-        direct = _open_direct(engine, conn, wait, run, before, ref, stager) if first else None
+        direct = open_direct(engine, conn, wait, run, before, ref, stager) if first else None
         try:
             streamed = read_and_stage(
                 stager, seeds_dir, ref, decision.read, run["known"], db_checksums, workers, progress
@@ -287,7 +138,7 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
             if direct is None:
                 acquire_load_lock(conn, wait)
                 if last_load(conn) != before:
-                    raise _StoredChanged
+                    raise StoredChanged
             elif stager.refused is not None:
                 raise stager.refused  # a batch the database refused: named by file and fact below
             corpus.record_names(conn, mappings, decision.read)
@@ -315,7 +166,7 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
             timings["derived"] = time.perf_counter() - derived_began
             finish_run(conn, run_id, {t: vars(c) for t, c in result.counts.items()})
             conn.commit()
-        except _StoredChanged:
+        except StoredChanged:
             raise
         except BaseException as exc:
             conn.rollback()
@@ -326,7 +177,7 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
                     raise
                 upgrade_schema(engine, wait)
                 run_id = run["run_id"] = start_run(engine)
-            refusal = _explain_refusal(engine, seeds_dir, run, decision, run_id, exc, workers)
+            refusal = explain_refusal(engine, seeds_dir, run, decision, run_id, exc, workers)
             fail_run(engine, run_id, str(refusal) if refusal else f"{type(exc).__name__}: {exc}")
             if refusal is not None:
                 raise refusal from None
@@ -342,67 +193,6 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
     collected = Collected(ref() if ref_read else None, _ReadFiles(decision.read), run["unmapped"])
     total = decision.kept + streamed.read
     return LoadReport(run_id, result, collected, finished - began, total, change, timings)
-
-
-def _has_reports(conn) -> bool:
-    if conn.execute(text("SELECT to_regclass('reports') IS NULL")).scalar():
-        return False
-    return bool(conn.execute(text("SELECT EXISTS (SELECT 1 FROM reports)")).scalar())
-
-
-@dataclass
-class _Direct:
-    """A first load writing its batches into the final tables: its run, and the reference sync."""
-
-    run_id: int
-    in_transaction: bool  # the run's row (and the migration) are in the load's transaction
-    reference: SyncResult
-    seconds: float
-
-
-def _open_direct(engine, conn, wait, run: dict, before: int, ref, stager: Stager) -> _Direct:
-    """Before a first load verifies: its run, the load lock, the schema and the reference tables,
-    then Stager.write_directly. On a database not yet migrated the migration and the run's row
-    are made in the load's transaction, so bad files still leave not even the schema."""
-    from alembic import command
-    from alembic.config import Config
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.attributes["configure_logger"] = False
-    head = ScriptDirectory.from_config(config).get_current_head() or ""
-    at_head = MigrationContext.configure(conn).get_current_revision() == head
-    run_id = (run["run_id"] or start_run(engine)) if at_head else 0
-    try:
-        acquire_load_lock(conn, wait)
-        if not at_head:
-            if MigrationContext.configure(conn).get_current_revision() != head:
-                config.attributes["connection"] = conn
-                command.upgrade(config, "head")
-            run_id = conn.execute(
-                text("INSERT INTO load_runs (status, code_version) VALUES ('running', :v) RETURNING id"),
-                {"v": code_version()},
-            ).scalar_one()
-            conn.execute(text(ABANDON_SQL), {"me": run_id, "cls": RUN_LOCK_CLASS})
-        if last_load(conn) != before:
-            raise _StoredChanged
-        began = time.perf_counter()
-        staged = {}
-        for spec, rows in plan(ref(), [], people=[], reference=True):
-            if spec.table in REFERENCE_TABLES:
-                staged[spec.table] = stage(conn, spec, rows)
-        specs = [spec for spec in tables.ALL if spec.table in staged]
-        reference = merge_staged(conn, specs, staged, run_id, {"dirty": []})
-        stager.write_directly(run_id)
-    except BaseException as exc:
-        if at_head:
-            run["run_id"] = run_id  # _StoredChanged: the same run tries again
-            if not isinstance(exc, _StoredChanged):
-                conn.rollback()
-                fail_run(engine, run_id, f"{type(exc).__name__}: {exc}")
-        raise
-    return _Direct(run_id, not at_head, reference, time.perf_counter() - began)
 
 
 @dataclass(slots=True)
@@ -445,7 +235,7 @@ def _checksums(conn, decision: corpus.FileDecision) -> dict[str, str]:
 
 
 def _apply(
-    conn, ref, stager: Stager, change: Change, reference: bool, run_id: int, direct: _Direct | None = None
+    conn, ref, stager: Stager, change: Change, reference: bool, run_id: int, direct: Direct | None = None
 ) -> SyncResult:
     """Stage the people (and the reference tables when they are synced), then prune and write
     every table from its stage, parents first. Reports new to the database, and their facts, are
@@ -480,48 +270,3 @@ def _count_reference_rows(conn, result: SyncResult) -> None:
                 unchanged=conn.execute(text(f"SELECT count(*) FROM {spec.table}")).scalar()
             )
     result.counts = counts | result.counts
-
-
-def _explain_refusal(
-    engine: Engine, seeds_dir: Path, run: dict, decision, run_id: int, exc: BaseException, workers
-) -> LoadRefused | None:
-    """A LoadRefused naming the file and fact of every row the database refused; None when
-    `exc` is no refusal of rows (a lost connection, an interrupt...). See app/load/refusals.py.
-
-    The load kept no rows of the reports it read (they were streamed into its stages): they are
-    verified again here, in memory: a refusal is rare and its diagnosis may take the time."""
-    error = driver_error(exc)
-    if not isinstance(error, REFUSALS):
-        return None
-    table = error.diag.table_name or "?"
-    reason = f"the database refused a row of table {table}: {error.diag.message_primary}"
-    known = run["known"]
-    paths = list(decision.read)
-    fresh = verify_many([p for p in paths if p.name not in known], seeds_dir, run["ref"], workers)
-    reports = [known.get(p.name) or next(fresh) for p in paths]
-    collected = Collected(run["ref"](), [r for r in reports if isinstance(r, VerifiedReport)], [])
-    try:
-        with engine.connect() as conn:
-            replay = conn.begin()
-            try:
-                acquire_load_lock(conn, wait=True)
-                stored, db_slugs = read_stored(conn)
-                kept = {s.mapping_file: s for s in stored.values()}
-                decision = Decision(
-                    kept={n: s for n, s in kept.items() if n not in {r.path.name for r in collected.reports}}
-                )
-                ref = collected.ref if isinstance(collected.ref, Reference) else collected.ref()
-                change = changes(conn, lambda: ref, decision, collected.reports, db_slugs)
-                steps = plan(ref, collected.reports, change.clean, change.people)
-                refused = find_refused(conn, steps, run_id, {"dirty": change.dirty}, table)
-            finally:
-                replay.rollback()  # a diagnosis only: it never keeps a row
-    except Exception:  # the replay is a diagnosis; when it cannot run, the reason is still known
-        refused = []
-    by_file: dict[Path, list[str]] = {}
-    for r in refused:
-        path, fact = locate(r, collected.reports, seeds_dir)
-        by_file.setdefault(path, []).append(f"{fact}: {describe(r)}")
-    if refused:
-        reason = f"the database refused {len(refused)} row(s) of table {table} that verification passed"
-    return LoadRefused([MappingError(p, problems) for p, problems in by_file.items()], run_id, reason)
