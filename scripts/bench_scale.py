@@ -1,10 +1,10 @@
 """Benchmark loads of a synthetic corpus of N articles made from the seeds.
 
 Each seed article is copied under a new file name and slug. Measures, on fresh databases:
-first load, no-op reload, one-edit reload, peak RSS of the loader (every process of it), the
-first load on 1 core against 2, and the loader's database part against a raw COPY of the same
-rows into tables with the same indexes and constraints. Prints the figures and their ratios;
-asserts nothing (timings are no tests).
+first load, no-op reload, one-edit reloads (a comment, then a figure), peak RSS of the loader
+(every process of it), the first load on 1 core against 2, and the loader's database part
+against a raw COPY of the same rows into tables with the same indexes and constraints. Prints
+the figures and their ratios; asserts nothing (timings are no tests).
 
 The 1-core load runs the loader and (on the bench's own embedded server) the server's processes
 pinned to one CPU (sched_setaffinity); the loader's default worker count follows the affinity.
@@ -302,6 +302,19 @@ def unedit_one(seeds: Path) -> None:
     path.write_text(text.removesuffix("\n# edited by bench_scale\n"), encoding="utf-8")
 
 
+FIGURE_EDIT = ("    status: preliminary\n", "    status: actual\n")
+
+
+def edit_figure(seeds: Path, undo: bool = False) -> None:
+    """Change one figure of the first article (a preliminary result made actual): unlike the
+    comment of edit_one, this changes what the kept tables of its keys hold."""
+    path = sorted((seeds / "articles").glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    old, new = FIGURE_EDIT[::-1] if undo else FIGURE_EDIT
+    assert old in text, f"{path.name}: no {old.strip()!r} to edit"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def _first_noop_edit(server: str, seeds: Path, note, edit: bool, copy: bool) -> None:
     """First load on 2 workers, its memory and database part (against a raw COPY of the same
     report and fact rows), then a no-op reload and (with `edit`) a one-edit reload."""
@@ -329,6 +342,10 @@ def _first_noop_edit(server: str, seeds: Path, note, edit: bool, copy: bool) -> 
             note("peak RSS MB", memory["rss"])
             note("peak PSS MB", memory["pss"])
             unedit_one(seeds)
+            edit_figure(seeds)
+            seconds, memory, _, _ = load_measured(url, seeds)
+            note("one figure-edit reload s", seconds)
+            edit_figure(seeds, undo=True)
 
 
 def _one_against_two_workers(server: str, seeds: Path, note) -> None:
@@ -377,6 +394,8 @@ def _ratios(result: dict[str, float]) -> dict[str, float]:
         ratios["no-op / first"] = result["no-op reload s"] / first
     if "one-edit reload s" in result:
         ratios["one-edit / first"] = result["one-edit reload s"] / first
+    if "one figure-edit reload s" in result:
+        ratios["one figure-edit / first"] = result["one figure-edit reload s"] / first
     if "raw COPY of the same rows s" in result:
         copy = result["raw COPY of the same rows s"]
         ratios["raw COPY / database part (speed)"] = copy / result["first load: database part s"]
@@ -396,6 +415,11 @@ def _legend(result: dict[str, float]) -> list[str]:
             "report+fact part: the loader's writes of the report and fact rows alone",
             "raw COPY: the same report and fact rows COPYed into empty tables with the same indexes,",
             "  CHECKs, defaults and foreign keys (to the loaded reference tables and copied reports)",
+        ]
+    if "one figure-edit reload s" in result:
+        lines += [
+            "one edit: a comment added to one mapping (its facts unchanged); one figure edit: one of",
+            "  its figures made actual from preliminary, so the kept tables of its keys change",
         ]
     if "1-core load: server pinned too" in result:
         if result["1-core load: server pinned too"]:

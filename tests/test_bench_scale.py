@@ -25,7 +25,15 @@ def test_the_scale_benchmark_loads_a_small_synthetic_corpus_and_prints_its_ratio
     result = bench.main(["-n", "8", "--skip-workers"])
     assert result["no-op / first"] > 0 and result["raw COPY of the same rows s"] > 0
     out = capsys.readouterr().out
-    assert "one-edit / first" in out
+    assert "one-edit / first" in out and result["one figure-edit / first"] > 0
+    # The figure edit changes one figure's status, and undoing it gives back the file as made.
+    first = sorted((corpus / "articles").glob("*.yaml"))[0]
+    as_made = first.read_text(encoding="utf-8")
+    bench.edit_figure(corpus)
+    edited = first.read_text(encoding="utf-8")
+    assert edited != as_made and edited.count("status: actual") == as_made.count("status: actual") + 1
+    bench.edit_figure(corpus, undo=True)
+    assert first.read_text(encoding="utf-8") == as_made
     assert "foreign keys (to the loaded reference tables and copied reports)" in out
 
 
