@@ -26,6 +26,7 @@ def test_the_scale_benchmark_loads_a_small_synthetic_corpus_and_prints_its_ratio
     assert result["no-op / first"] > 0 and result["raw COPY of the same rows s"] > 0
     out = capsys.readouterr().out
     assert "one-edit / first" in out and result["one figure-edit / first"] > 0
+    assert result["no-op right after / first"] > 0 and "VACUUM (ANALYZE)" in out
     # The figure edit changes one figure's status, and undoing it gives back the file as made.
     first = sorted((corpus / "articles").glob("*.yaml"))[0]
     as_made = first.read_text(encoding="utf-8")
