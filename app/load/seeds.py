@@ -19,7 +19,7 @@ from app.db import acquire_load_lock, upgrade_schema
 from app.load import corpus, tables
 from app.load.changes import ARTICLES_DIR, Change, Progress, SeedsError, names_of, reference_reader, scan
 from app.load.corpus import last_load
-from app.load.derived import refresh_derived
+from app.load.derived import refresh_derived, snapshot
 from app.load.diagnosis import LoadRefused, explain_refusal
 from app.load.files import load_context
 from app.load.first_load import Direct, StoredChanged, has_reports, open_direct
@@ -154,6 +154,8 @@ def _attempt(engine, seeds_dir, wait, full, workers, progress, began, run: dict)
                 {"c": context},
             ).scalar()  # fmt: skip
             reference = (full or not same) and direct is None
+            if direct is None and change.dirty:
+                snapshot(conn, change.dirty)  # their figures before: refresh_derived narrows to what changed
             result = _apply(conn, ref, stager, change, reference, run_id, direct)
             if not reference and direct is None:
                 _count_reference_rows(conn, result)

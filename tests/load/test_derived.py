@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 from decimal import Decimal
 from pathlib import Path
@@ -319,3 +320,52 @@ def _row_values(engine) -> dict[str, list]:
                        for r in conn.execute(text(f"SELECT * FROM {t}")))
             for t in tables
         }  # fmt: skip
+
+
+def _series_versions(engine) -> dict[tuple, str]:
+    """Each series row's key and the transaction that wrote it (xmin)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT indicator_code, region_code, period_start, period_end, baseline_period_start,"
+                " baseline_period_end, xmin::text FROM series_rows"
+            )
+        ).all()
+    return {tuple(r[:-1]): r[-1] for r in rows}
+
+
+def test_an_edit_of_one_figure_recomputes_that_figures_keys_only(engine, seeds_copy):
+    load_seeds(engine, seeds_copy)
+    targets = seeds_copy / "articles" / f"{ARTICLE_004}.yaml"
+    before = _series_versions(engine)
+    assert len(before) > 3
+    edited = ("poor_household_rate", "06", dt.date(2023, 1, 1), dt.date(2023, 12, 31), None, None)
+    assert edited in before
+
+    _edit(targets, lambda d: _figure(d, "poor-household-rate-2023").update(status="preliminary"))
+    load_seeds(engine, seeds_copy)
+    _assert_consistent(engine)
+    after = _series_versions(engine)
+    rewritten = {key for key in after if after[key] != before.get(key)}
+    assert rewritten == {edited}  # the report's other keys (it has many) are left as they were
+
+    # The figure leaves the mapping (its quote now left out): its key is recomputed without it.
+    def leave_out(data: dict) -> None:
+        figure = _figure(data, "poor-household-rate-2023")
+        data["figures"].remove(figure)
+        data.setdefault("left_out", []).append({"quote": figure["quote"], "reason": "checked elsewhere"})
+
+    _edit(targets, leave_out)
+    load_seeds(engine, seeds_copy)
+    _assert_consistent(engine)
+    with engine.connect() as conn:
+        figure_ids = conn.execute(
+            text("SELECT figure_id FROM series_rows WHERE indicator_code = 'poor_household_rate'"
+                 " AND region_code = '06' AND period_start = '2023-01-01'")
+        ).scalars().all()  # fmt: skip
+    assert figure_ids == ["tnmt-bac-kan-2023-results:poor-household-rate-2023"]
+
+    incremental = _row_values(engine)
+    with engine.begin() as conn:
+        refresh_derived(conn, None)
+    assert _row_values(engine) == incremental

@@ -16,8 +16,11 @@ from sqlalchemy import Connection, text
 
 from app.load.derived import aggregates
 from app.load.derived.figures import (
+    BEFORE,
+    BEFORE_IDS,
     CANDIDATES_ALL,
     CANDIDATES_OF_KEYS,
+    CHANGED,
     DIGESTS_ALL,
     DIGESTS_OF,
     FIGURES,
@@ -104,7 +107,8 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
     same = {i for i, slug, digest in stored if digest is not None and digests.get(i) == (slug, digest)}
     keyed = [i for i in ids if i not in same]
     if keyed:
-        _refresh_keys({"ids": keyed, "slugs": sorted({slug for i, slug in gone if i not in same})}, conn)
+        _refresh_keys(conn, keyed, gone)
+    conn.execute(text("DROP TABLE IF EXISTS derived_before, derived_before_ids"))  # used: not again
     params = {"ids": ids}
     conn.execute(text("DELETE FROM span_mismatches WHERE report_id = ANY(CAST(:ids AS bigint[]))"), params)
     conn.execute(text(MISMATCHES.format(where="r.id = ANY(CAST(:ids AS bigint[]))")), params)
@@ -119,9 +123,42 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
     )
 
 
-def _refresh_keys(params: dict, conn: Connection) -> None:
+def snapshot(conn: Connection, slugs: list[str]) -> None:
+    """Before a load rewrites or removes the reports with these slugs: the lines of their figures
+    (figures.FIGURE_LINES), so that refresh_derived recomputes only the keys and pairs of the lines
+    that change, not every key the reports have figures in. In the load's transaction."""
+    if len(slugs) > FULL_ABOVE:
+        return  # refresh_derived recomputes everything: the lines would not be read
+    ids = conn.execute(
+        text("SELECT id FROM reports WHERE slug = ANY(CAST(:s AS text[]))"), {"s": list(slugs)}
+    ).scalars()
+    params = {"ids": list(ids)}
+    conn.execute(text("DROP TABLE IF EXISTS derived_before, derived_before_ids"))
+    conn.execute(text(BEFORE), params)
+    conn.execute(text(BEFORE_IDS), params)
+
+
+def _refresh_keys(conn: Connection, ids: list[int], gone: list) -> None:
     """Recompute conflict_groups, series_rows and target_results for every key and (indicator, region
-    code) pair that the reports in params["ids"] (slugs: params["slugs"]) have or had figures in."""
+    code) pair the reports with these ids change: for reports whose figure lines were taken before
+    the load (snapshot), or new to the kept tables, the keys of the lines that differ; for any
+    other, every key and pair they have or had figures in (`gone`: their ids and slugs)."""
+    taken = conn.execute(text("SELECT to_regclass('pg_temp.derived_before') IS NOT NULL")).scalar()
+    precise: list[int] = []
+    if taken:
+        covered = set(conn.execute(text("SELECT report_id FROM derived_before_ids")).scalars())
+        derived = set(
+            conn.execute(
+                text("SELECT report_id FROM derived_reports WHERE report_id = ANY(CAST(:ids AS bigint[]))"),
+                {"ids": ids},
+            ).scalars()
+        )
+        precise = [i for i in ids if i in covered or i not in derived]
+    else:
+        conn.execute(text(BEFORE), {"ids": []})  # none taken: every report takes the wide path
+    conn.execute(text(CHANGED), {"ids": precise})
+    rest = [i for i in ids if i not in set(precise)]
+    params = {"ids": rest, "slugs": sorted({slug for i, slug in gone if i in set(rest)})}
     conn.execute(text(AFFECTED), params)
     conn.execute(text("ANALYZE derived_keys"))  # temporary tables get no statistics otherwise
     conn.execute(text(f"DELETE FROM conflict_groups c USING derived_keys k WHERE {SAME_KEY.format(t='c')}"))
@@ -135,4 +172,4 @@ def _refresh_keys(params: dict, conn: Connection) -> None:
     conn.execute(text("ANALYZE derived_pairs"))
     conn.execute(text(TARGETS_OF_PAIRS))
     conn.execute(text(TARGETS.format(source=FIGURES_OF_PAIRS)))
-    conn.execute(text("DROP TABLE derived_pairs"))
+    conn.execute(text("DROP TABLE derived_pairs, derived_changed"))

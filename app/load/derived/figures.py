@@ -102,3 +102,39 @@ _IDS = "ANY(CAST(:ids AS bigint[]))"
 DIGESTS_OF = DIGESTS.format(
     where_o=f"o.report_id = {_IDS}", where_f=f"f.report_id = {_IDS}", where_r=f"r.id = {_IDS}"
 )
+
+# Each figure of the reports in :ids as one line of everything the kept tables read of it and of its
+# report, with its key and (indicator, region code) pair. Taken before a load rewrites reports
+# (derived_before) and again after, the lines that differ name the only keys and pairs the rewrite
+# can change: an edit of one figure recomputes that figure's key, not every key of its report.
+FIGURE_LINES = """
+SELECT o.report_id, i.code AS indicator_code, o.region_id, g.code AS region_code, o.period_start,
+       o.period_end, o.baseline_period_start, o.baseline_period_end,
+       ROW(r.slug, r.published_on, r.reviewed, 'o', o.fact_key, i.code, o.region_id, g.code, g.valid_from,
+           g.name, o.period_start, o.period_end, o.baseline_period_start, o.baseline_period_end, o.unit,
+           o.value, o.value_high, o.status, o.qualifier)::text AS line
+FROM observations o JOIN reports r ON r.id = o.report_id JOIN indicators i ON i.id = o.indicator_id
+JOIN regions g ON g.id = o.region_id
+WHERE o.report_id = ANY(CAST(:ids AS bigint[]))
+UNION ALL
+SELECT f.report_id, 'funding_' || f.status, f.region_id, g.code, f.period_start, f.period_end, NULL::date,
+       NULL::date,
+       ROW(r.slug, r.published_on, r.reviewed, 'f', f.fact_key, f.status, f.region_id, g.code, g.valid_from,
+           g.name, f.period_start, f.period_end, f.amount_vnd, f.amount_high_vnd, f.qualifier)::text
+FROM funding f JOIN reports r ON r.id = f.report_id JOIN regions g ON g.id = f.region_id
+WHERE f.report_id = ANY(CAST(:ids AS bigint[]))
+"""
+BEFORE = f"CREATE TEMP TABLE derived_before ON COMMIT DROP AS {FIGURE_LINES}"
+BEFORE_IDS = (
+    "CREATE TEMP TABLE derived_before_ids ON COMMIT DROP AS"
+    " SELECT unnest(CAST(:ids AS bigint[])) AS report_id"
+)
+# The lines of the reports in :ids that the rewrite added or took away (derived_before: before it).
+CHANGED = f"""
+CREATE TEMP TABLE derived_changed ON COMMIT DROP AS
+WITH after AS ({FIGURE_LINES}),
+     before AS (SELECT * FROM derived_before WHERE report_id = ANY(CAST(:ids AS bigint[])))
+(SELECT * FROM before EXCEPT ALL SELECT * FROM after)
+UNION ALL
+(SELECT * FROM after EXCEPT ALL SELECT * FROM before)
+"""

@@ -21,7 +21,8 @@ HAVING count(DISTINCT report_slug) > 1
 """
 
 # Keys to recompute: those of the changed reports' figures now, and those of kept rows that name a
-# changed or removed report (:ids and :slugs hold both).
+# changed or removed report (:ids and :slugs hold both), plus the keys of the figure lines a rewrite
+# changed (derived_changed) for the reports whose lines were taken before it.
 AFFECTED = f"""
 CREATE TEMP TABLE derived_keys ON COMMIT DROP AS
 SELECT DISTINCT {KEY} FROM (
@@ -35,6 +36,8 @@ SELECT DISTINCT {KEY} FROM (
     FROM series_rows s
     JOIN regions g ON g.code = s.region_code AND g.valid_from IS NOT DISTINCT FROM s.region_valid_from
     WHERE s.report_slug = ANY(CAST(:slugs AS text[])) OR s.alternative_report_slugs && CAST(:slugs AS text[])
+    UNION ALL
+    SELECT {KEY} FROM derived_changed
 ) k
 """
 SAME_KEY = (
@@ -116,6 +119,8 @@ FROM ({FIGURES}) f JOIN regions g ON g.id = f.region_id WHERE f.report_id = ANY(
 UNION
 SELECT indicator_code, region_code FROM target_results t
 WHERE t.target_report_id = ANY(CAST(:ids AS bigint[])) OR t.result_report_id = ANY(CAST(:ids AS bigint[]))
+UNION
+SELECT indicator_code, region_code FROM derived_changed
 """
 TARGETS_OF_PAIRS = (
     "DELETE FROM target_results t WHERE EXISTS (SELECT 1 FROM derived_pairs p"
