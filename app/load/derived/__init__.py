@@ -101,13 +101,13 @@ def refresh_derived(conn: Connection, changed_report_ids: Iterable[int] | None) 
             " WHERE report_id = ANY(CAST(:ids AS bigint[]))"
         ),
         {"ids": ids},
-    )
+    ).all()
     # Reports rewritten with the same figures (same digest, same slug) cannot change a key's rows:
     # only the others' keys are recomputed, however many figures those keys hold.
     same = {i for i, slug, digest in stored if digest is not None and digests.get(i) == (slug, digest)}
     keyed = [i for i in ids if i not in same]
     if keyed:
-        _refresh_keys(conn, keyed, gone)
+        _refresh_keys(conn, keyed, gone, derived={i for i, _, _ in stored})
     conn.execute(text("DROP TABLE IF EXISTS derived_before, derived_before_ids"))  # used: not again
     params = {"ids": ids}
     conn.execute(text("DELETE FROM span_mismatches WHERE report_id = ANY(CAST(:ids AS bigint[]))"), params)
@@ -138,27 +138,21 @@ def snapshot(conn: Connection, slugs: list[str]) -> None:
     conn.execute(text(BEFORE_IDS), params)
 
 
-def _refresh_keys(conn: Connection, ids: list[int], gone: list) -> None:
+def _refresh_keys(conn: Connection, ids: list[int], gone: list, derived: set[int]) -> None:
     """Recompute conflict_groups, series_rows and target_results for every key and (indicator, region
     code) pair the reports with these ids change: for reports whose figure lines were taken before
-    the load (snapshot), or new to the kept tables, the keys of the lines that differ; for any
-    other, every key and pair they have or had figures in (`gone`: their ids and slugs)."""
+    the load (snapshot), or new to the kept tables (not in `derived`), the keys of the lines that
+    differ; for any other, every key and pair they have or had figures in (`gone`: ids and slugs)."""
     taken = conn.execute(text("SELECT to_regclass('pg_temp.derived_before') IS NOT NULL")).scalar()
-    precise: list[int] = []
+    precise: set[int] = set()
     if taken:
         covered = set(conn.execute(text("SELECT report_id FROM derived_before_ids")).scalars())
-        derived = set(
-            conn.execute(
-                text("SELECT report_id FROM derived_reports WHERE report_id = ANY(CAST(:ids AS bigint[]))"),
-                {"ids": ids},
-            ).scalars()
-        )
-        precise = [i for i in ids if i in covered or i not in derived]
+        precise = {i for i in ids if i in covered or i not in derived}
     else:
         conn.execute(text(BEFORE), {"ids": []})  # none taken: every report takes the wide path
-    conn.execute(text(CHANGED), {"ids": precise})
-    rest = [i for i in ids if i not in set(precise)]
-    params = {"ids": rest, "slugs": sorted({slug for i, slug in gone if i in set(rest)})}
+    conn.execute(text(CHANGED), {"ids": sorted(precise)})
+    rest = {i for i in ids if i not in precise}
+    params = {"ids": sorted(rest), "slugs": sorted({slug for i, slug in gone if i in rest})}
     conn.execute(text(AFFECTED), params)
     conn.execute(text("ANALYZE derived_keys"))  # temporary tables get no statistics otherwise
     conn.execute(text(f"DELETE FROM conflict_groups c USING derived_keys k WHERE {SAME_KEY.format(t='c')}"))

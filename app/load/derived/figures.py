@@ -73,41 +73,10 @@ CANDIDATES_OF_KEYS = CANDIDATES.format(
     " AND k.baseline_period_end IS NOT DISTINCT FROM o.baseline_period_end"
 )
 
-# What conflict_groups, series_rows and target_results read of a report's figures, as one md5 per
-# report (derived_reports.figures_digest, migration 0012): a report rewritten with the same digest
-# (a comment, its text or statements edited) cannot change them. Rows as record text: a NULL and an
-# empty string differ; sorted in "C" order so that the digest does not depend on the collation.
-DIGESTS = """
-SELECT r.id, r.slug,
-       md5(ROW(r.slug, r.published_on, r.reviewed)::text || E'\\n' || coalesce(x.figures, '')) AS digest
-FROM reports r LEFT JOIN (
-    SELECT report_id, string_agg(line, E'\\n' ORDER BY line COLLATE "C") AS figures
-    FROM (
-        SELECT o.report_id, ROW('o', o.fact_key, i.code, o.region_id, g.code, g.valid_from, g.name,
-               o.period_start, o.period_end, o.baseline_period_start, o.baseline_period_end, o.unit,
-               o.value, o.value_high, o.status, o.qualifier)::text AS line
-        FROM observations o JOIN indicators i ON i.id = o.indicator_id JOIN regions g ON g.id = o.region_id
-        WHERE {where_o}
-        UNION ALL
-        SELECT f.report_id, ROW('f', f.fact_key, f.status, f.region_id, g.code, g.valid_from, g.name,
-               f.period_start, f.period_end, f.amount_vnd, f.amount_high_vnd, f.qualifier)::text
-        FROM funding f JOIN regions g ON g.id = f.region_id
-        WHERE {where_f}
-    ) y GROUP BY report_id
-) x ON x.report_id = r.id
-WHERE {where_r}
-"""
-DIGESTS_ALL = DIGESTS.format(where_o="true", where_f="true", where_r="true")
-_IDS = "ANY(CAST(:ids AS bigint[]))"
-DIGESTS_OF = DIGESTS.format(
-    where_o=f"o.report_id = {_IDS}", where_f=f"f.report_id = {_IDS}", where_r=f"r.id = {_IDS}"
-)
-
-# Each figure of the reports in :ids as one line of everything the kept tables read of it and of its
-# report, with its key and (indicator, region code) pair. Taken before a load rewrites reports
-# (derived_before) and again after, the lines that differ name the only keys and pairs the rewrite
-# can change: an edit of one figure recomputes that figure's key, not every key of its report.
-FIGURE_LINES = """
+# Each figure as one line of everything conflict_groups, series_rows and target_results read of it
+# and of its report (as record text: a NULL and an empty string differ), with its key and its
+# (indicator, region code) pair. The one list of those columns, for both uses below.
+_LINES = """
 SELECT o.report_id, i.code AS indicator_code, o.region_id, g.code AS region_code, o.period_start,
        o.period_end, o.baseline_period_start, o.baseline_period_end,
        ROW(r.slug, r.published_on, r.reviewed, 'o', o.fact_key, i.code, o.region_id, g.code, g.valid_from,
@@ -115,15 +84,38 @@ SELECT o.report_id, i.code AS indicator_code, o.region_id, g.code AS region_code
            o.value, o.value_high, o.status, o.qualifier)::text AS line
 FROM observations o JOIN reports r ON r.id = o.report_id JOIN indicators i ON i.id = o.indicator_id
 JOIN regions g ON g.id = o.region_id
-WHERE o.report_id = ANY(CAST(:ids AS bigint[]))
+WHERE {where_o}
 UNION ALL
 SELECT f.report_id, 'funding_' || f.status, f.region_id, g.code, f.period_start, f.period_end, NULL::date,
        NULL::date,
        ROW(r.slug, r.published_on, r.reviewed, 'f', f.fact_key, f.status, f.region_id, g.code, g.valid_from,
            g.name, f.period_start, f.period_end, f.amount_vnd, f.amount_high_vnd, f.qualifier)::text
 FROM funding f JOIN reports r ON r.id = f.report_id JOIN regions g ON g.id = f.region_id
-WHERE f.report_id = ANY(CAST(:ids AS bigint[]))
+WHERE {where_f}
 """
+_IDS = "ANY(CAST(:ids AS bigint[]))"
+_ALL = {"where_o": "true", "where_f": "true"}
+_OF_IDS = {"where_o": f"o.report_id = {_IDS}", "where_f": f"f.report_id = {_IDS}"}
+
+# A report's lines as one md5 (derived_reports.figures_digest, migration 0012): a report rewritten
+# with the same digest (a comment, its text or statements edited) cannot change the keyed tables.
+# Lines sorted in "C" order so that the digest does not depend on the collation.
+DIGESTS = """
+SELECT r.id, r.slug,
+       md5(ROW(r.slug, r.published_on, r.reviewed)::text || E'\\n' || coalesce(x.figures, '')) AS digest
+FROM reports r LEFT JOIN (
+    SELECT report_id, string_agg(line, E'\\n' ORDER BY line COLLATE "C") AS figures
+    FROM ({lines}) y GROUP BY report_id
+) x ON x.report_id = r.id
+WHERE {where_r}
+"""
+DIGESTS_ALL = DIGESTS.format(lines=_LINES.format(**_ALL), where_r="true")
+DIGESTS_OF = DIGESTS.format(lines=_LINES.format(**_OF_IDS), where_r=f"r.id = {_IDS}")
+
+# The lines of the reports in :ids, taken before a load rewrites them (derived_before) and again
+# after: the lines that differ name the only keys and pairs the rewrite can change, so an edit of
+# one figure recomputes that figure's key, not every key of its report.
+FIGURE_LINES = _LINES.format(**_OF_IDS)
 BEFORE = f"CREATE TEMP TABLE derived_before ON COMMIT DROP AS {FIGURE_LINES}"
 BEFORE_IDS = (
     "CREATE TEMP TABLE derived_before_ids ON COMMIT DROP AS"
