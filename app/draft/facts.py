@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
 
+from app.draft import wording
 from app.draft.context import baseline_of, earlier_level, in_force, own_period, period_of, status_of
 from app.draft.funding import draft_funding
 from app.draft.indicators import AREA, AREA_RATES, Choice, IndicatorFinder
@@ -17,42 +20,16 @@ from app.vn.dates import find_periods
 from app.vn.numbers import Quantity
 from app.vn.scan import classify_numbers
 
-_NOT_FIGURE_AFTER = [
-    (re.compile(r"^\s*(?:nam|thang|ngay|tuan|gio|phut)(?![a-z])"), "a duration, not a poverty figure"),
-    (re.compile(r"^\s*tuoi(?![a-z])"), "an age"),
-    (re.compile(r"^\s*lan(?![a-z])"), "a number of times, not a poverty figure"),
-    (re.compile(r"^\s*(?:km|m2|ha|tan|kg|mm|con)(?![a-z])"), "a physical quantity, not a poverty figure"),
-]
-_NOT_FIGURE_BEFORE = [
-    (re.compile(r"(?<![a-z])(?:thu|hang|xep|top)\s*$"), "a rank"),
-    (
-        re.compile(
-            r"(?<![a-z])(?:chuong trinh|de an|nghi dinh|thong tu|ket luan|so nha|(?<!tuong )duong"
-            r"|quoc lo|tinh lo)\s*$"
-        ),
-        "a number inside a name or an address",
-    ),
-]
-# "gia đình anh Nguyễn Văn Hợp … được vay 50 triệu đồng": an example, not a figure of the area.
-_ONE_HOUSEHOLD = re.compile(
-    r"(?<!\w)(?i:gia đình|hộ|nhà)\s+(?:anh|chị|ông|bà|cụ|em)\s+[A-ZĐ]|(?<!\w)(?i:gia đình) (?:anh|chị)\b"
-)
-# A list item after ';': a place or a period and its number ("huyện Đồng Văn còn 45,1%", "năm 2023 là 5,1%").
-_LIST_ITEM = re.compile(
-    r"\s*(?:(?:huyện|xã|thị xã|thành phố|quận|phường|thị trấn|tỉnh|vùng)\s+(?:[A-ZĐÀ-Ỹ]\w*\s+){1,3}"
-    r"|(?:cuối\s+)?(?:năm|tháng)\s+[\d/]+\s+)(?:(?:cao|thấp) nhất\s+)?(?:(?:còn|là|với|chiếm|đạt|có)\s+)?$"
-)
-_EACH = re.compile(r"\b(?:moi|tung) (?:ho|nguoi|can|lao dong|hoc sinh)\b|\bmuc ho tro\b")
-_PART_OF = re.compile(r"(?:^|[,;:(])\s*(?:trong đó|trong số đó|riêng)\b[^,;]*$", re.IGNORECASE)
-_AGGREGATE = re.compile(r"(?<!\w)(?:toàn|tổng|cả|các|trên địa bàn)(?!\w)", re.IGNORECASE)
-_PROGRAM_WORDS = [
-    ("policy-bank-credit", r"tin dung chinh sach|ngan hang chinh sach|nhcsxh"),
-    ("social-security-fund", r"quy an sinh xa hoi"),
-    (
-        "ntp-spr-2021-2025",
-        r"chuong trinh muc tieu quoc gia giam ngheo|mtqg giam ngheo|chuong trinh giam ngheo",
-    ),
-]
+
+class _Last(NamedTuple):
+    """The last figure drafted: the lists, areas and parts after it in its sentence read it."""
+
+    sentence: int  # where its sentence starts
+    percent: bool
+    unit: str | None
+    code: str  # its indicator
+    sign: int  # -1 a fall, +1 a rise, 0 not a change
+    value: Decimal
 
 
 @dataclass
@@ -93,7 +70,7 @@ class FactDrafter:
         quantities = [self._shift(q, b0) for q in sorted(groups.values(), key=lambda q: q.start)]
         keys: set[str] = set()
         self._carry = self._period_marks(art)
-        self._last: tuple | None = None  # sentence, unit and indicator of the last figure drafted
+        self._last: _Last | None = None
         self._paragraphs = [p.start for p in paragraphs(text) if b0 <= p.start < b1]
         for i, q in enumerate(quantities):
             nxt = quantities[i + 1].start if i + 1 < len(quantities) else b1
@@ -138,7 +115,7 @@ class FactDrafter:
         after_end = min(nxt, clause.end)
         num_end = q.start + number_end(q.text)
         after = fold_keep(text[num_end : max(num_end, after_end)])
-        for pattern, reason in _NOT_FIGURE_AFTER:
+        for pattern, reason in wording.NOT_FIGURE_AFTER:
             if pattern.search(after) and not q.is_percent:
                 out.left_out.append(left_out_item(art, q, prev_end, nxt, reason))
                 return
@@ -147,15 +124,16 @@ class FactDrafter:
                 left_out_item(art, q, prev_end, nxt, "an amount the number reader cannot read yet")
             )
             return
-        for pattern, reason in _NOT_FIGURE_BEFORE:
+        for pattern, reason in wording.NOT_FIGURE_BEFORE:
             if pattern.search(before_c):
                 out.left_out.append(left_out_item(art, q, prev_end, nxt, reason))
                 return
         sent_before = text[sent.start : q.start]
         idx = sents.index(sent) if sent in sents else 0
         prev_sent = text[sents[idx - 1].start : sents[idx - 1].end] if idx > 0 else ""
-        if _ONE_HOUSEHOLD.search(sent_before) or (
-            _ONE_HOUSEHOLD.search(prev_sent) and not _AGGREGATE.search(text[sent.start : sent.end])
+        sentence = text[sent.start : sent.end]
+        if wording.ONE_HOUSEHOLD.search(sent_before) or (
+            wording.ONE_HOUSEHOLD.search(prev_sent) and not wording.AGGREGATE.search(sentence)
         ):
             out.left_out.append(
                 left_out_item(art, q, prev_end, nxt, "one household's story, not an aggregate figure")
@@ -196,23 +174,23 @@ class FactDrafter:
             near = re.split(r",|\bvà\b|;", text[max(clause.start, prev_end) : q.start])[-1]
             near = fold_keep(near)
         last = self._last
-        changed = last[4] if last and last[0] == sent.start else 0
+        changed = last.sign if last and last.sentence == sent.start else 0
         choice = self.finder.choose(q, before_c, after, near, changed)
         if (
             choice.code is None
             and last
-            and last[:3] == (sent.start, q.is_percent, q.unit)
-            and _LIST_ITEM.match(text[clause.start : q.start])
+            and (last.sentence, last.percent, last.unit) == (sent.start, q.is_percent, q.unit)
+            and wording.LIST_ITEM.match(text[clause.start : q.start])
         ):
             # "… tỷ lệ hộ nghèo cao nhất với 48,6%; huyện Đồng Văn 45,1%": the list's indicator.
-            choice = Choice(last[3], "medium", "indicator of the list's first item, before ';'", last[4])
+            choice = Choice(last.code, "medium", "indicator of the list's first item, before ';'", last.sign)
         area = AREA.match(near if near is not None else before_c)
         if (
             area
             and choice.code in (None, "poor_household_rate", *AREA_RATES.values())
             and last
-            and last[:2] == (sent.start, True)
-            and last[3] in {"poor_household_rate", *AREA_RATES.values()}
+            and (last.sentence, last.percent) == (sent.start, True)
+            and last.code in {"poor_household_rate", *AREA_RATES.values()}
             and q.is_percent
         ):
             # "… khu vực thành thị chiếm 0,39%, khu vực nông thôn chiếm 3,17%": the area's rate.
@@ -221,7 +199,8 @@ class FactDrafter:
             opening = self.finder.subject(before_c, {"vnd"})
             if opening:
                 choice = Choice(opening, "high", None, 0)
-        if money and (q.per or _EACH.search(before_c)) and not (choice.code and choice.confidence == "high"):
+        each = q.per or wording.EACH.search(before_c)
+        if money and each and not (choice.code and choice.confidence == "high"):
             # "50 triệu đồng/căn", "mỗi hộ được hỗ trợ 40 triệu đồng": what one unit gets, no total.
             out.left_out.append(left_out_item(art, q, prev_end, nxt, "an amount for each one, not a total"))
             return
@@ -229,8 +208,8 @@ class FactDrafter:
             money
             and not choice.code
             and last
-            and last[0] == sent.start
-            and self.ref.indicators[last[3]].unit == "vnd"
+            and last.sentence == sent.start
+            and self.ref.indicators[last.code].unit == "vnd"
             and re.search(r"(?:tang|giam)(?: them| duoc)?\s*$", before_c)
         ):
             # "thu nhập … đạt 28,5 triệu đồng, tăng 3,2 triệu đồng": the change of that amount
@@ -250,11 +229,11 @@ class FactDrafter:
             return
         if (
             last
-            and last[0] == sent.start
-            and last[3] == choice.code
+            and last.sentence == sent.start
+            and last.code == choice.code
             and not q.is_percent
-            and _PART_OF.search(text[max(clause.start, prev_end) : q.start])
-            and q.value < last[5]
+            and wording.PART_OF.search(text[max(clause.start, prev_end) : q.start])
+            and q.value < last.value
         ):
             # "đào tạo nghề cho 3.850 lao động, trong đó 1.020 người thuộc hộ nghèo": a part of
             # that figure, not another figure of the same indicator (it would read as a conflict).
@@ -301,14 +280,14 @@ class FactDrafter:
         if notes:
             fig["review_note"] = "; ".join(notes)
         out.figures.append(fig)
-        self._last = (sent.start, q.is_percent, q.unit, ind.code, choice.sign, q.value)
+        self._last = _Last(sent.start, q.is_percent, q.unit, ind.code, choice.sign, q.value)
 
     def _program(self, quote: str, sentence: str) -> str | None:
         folded = fold_phrase(quote)
         for code, cue in self.project_cues:
             if cue and cue in folded:
                 return code
-        for code, pattern in _PROGRAM_WORDS:
+        for code, pattern in wording.PROGRAM_WORDS:
             if re.search(pattern, sentence):
                 return code
         return None
