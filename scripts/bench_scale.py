@@ -297,27 +297,28 @@ def _referenced(match: re.Match) -> str:
     return f"REFERENCES {'bench_raw' if table in COPIED_TABLES else 'public'}.{table}("
 
 
-def edit_one(seeds: Path) -> None:
-    """Edit the first article's mapping (a comment: the file and its checksum change)."""
-    path = sorted((seeds / "articles").glob("*.yaml"))[0]
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text + "\n# edited by bench_scale\n", encoding="utf-8")
+COMMENT = "\n# edited by bench_scale\n"
 
 
-def unedit_one(seeds: Path) -> None:
-    """Undo edit_one, so that a later first load reads the corpus it was made as."""
-    path = sorted((seeds / "articles").glob("*.yaml"))[0]
+def _first_mapping(seeds: Path) -> Path:
+    return sorted((seeds / "articles").glob("*.yaml"))[0]
+
+
+def edit_one(seeds: Path, undo: bool = False) -> None:
+    """Edit the first article's mapping (a comment: the file and its checksum change), or undo it,
+    so that a later first load reads the corpus it was made as."""
+    path = _first_mapping(seeds)
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.removesuffix("\n# edited by bench_scale\n"), encoding="utf-8")
+    path.write_text(text.removesuffix(COMMENT) if undo else text + COMMENT, encoding="utf-8")
 
 
 FIGURE_EDIT = ("    status: preliminary\n", "    status: actual\n")
 
 
 def edit_figure(seeds: Path, undo: bool = False) -> None:
-    """Change one figure of the first article (a preliminary result made actual): unlike the
-    comment of edit_one, this changes what the kept tables of its keys hold."""
-    path = sorted((seeds / "articles").glob("*.yaml"))[0]
+    """Change one figure of the first article (a preliminary result made actual), or undo it:
+    unlike the comment of edit_one, this changes what the kept tables of its keys hold."""
+    path = _first_mapping(seeds)
     text = path.read_text(encoding="utf-8")
     old, new = FIGURE_EDIT[::-1] if undo else FIGURE_EDIT
     assert old in text, f"{path.name}: no {old.strip()!r} to edit"
@@ -353,7 +354,7 @@ def _first_noop_edit(server: str, seeds: Path, note, edit: bool, copy: bool) -> 
             note("one-edit reload s", seconds)
             note("peak RSS MB", memory["rss"])
             note("peak PSS MB", memory["pss"])
-            unedit_one(seeds)
+            edit_one(seeds, undo=True)
             edit_figure(seeds)
             seconds, memory, _, _ = load_measured(url, seeds)
             note("one figure-edit reload s", seconds)
